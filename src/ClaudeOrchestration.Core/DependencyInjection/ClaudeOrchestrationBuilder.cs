@@ -1,0 +1,6 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed class ClaudeOrchestrationBuilder(IServiceCollection services) : IClaudeOrchestrationBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}

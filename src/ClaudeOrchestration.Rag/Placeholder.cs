@@ -1,0 +1,1 @@
+namespace ClaudeOrchestration.Rag; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace ClaudeOrchestration.Testing; internal static class Placeholder { }

@@ -1,0 +1,7 @@
+namespace ClaudeOrchestration.Core.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Placeholder_Builds() => Assert.True(true);
+}

@@ -1,0 +1,1 @@
+namespace ClaudeOrchestration.TestUtilities; internal static class Placeholder { }

@@ -1,0 +1,7 @@
+namespace ClaudeOrchestration.Testing.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Placeholder_Builds() => Assert.True(true);
+}
