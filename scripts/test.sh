@@ -20,12 +20,17 @@ echo "== build"
 dotnet build Library.sln -c Release -nologo -v minimal
 
 echo "== test"
-set +e
-dotnet test Library.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  -- RunConfiguration.TestSessionTimeout=1500000
-test_rc=$?
-set -e
+test_rc=0
+for proj in tests/*/*.Tests.csproj; do
+  name="$(basename "$proj" .csproj)"
+  echo "-- $name"
+  set +e
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results"
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || test_rc=$rc
+done
 
 stop_test_servers
 
