@@ -1,1 +1,107 @@
-return 0;
+// The delegation sample: a host that hands two dependent tasks to Claude Code agents and prints what came back.
+// With ANTHROPIC_API_KEY set it uses the real API; without it, it runs the real claude CLI against the in-process
+// scripted Messages API from ClaudeOrchestration.Testing, and says so.
+using System.Text.Json.Nodes;
+using ClaudeOrchestration;
+using ClaudeOrchestration.Delegation;
+using ClaudeOrchestration.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+var workDirectory = Directory.CreateTempSubdirectory("claude-orchestration-sample-").FullName;
+var scripted = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"));
+await using var server = scripted ? await ScriptedMessagesServer.StartAsync() : null;
+
+builder.Services
+    .AddClaudeOrchestration(builder.Configuration.GetSection(ClaudeOrchestrationOptions.SectionName), options =>
+    {
+        options.DefaultWorkingDirectory = workDirectory;
+        options.AllowedWorkingDirectoryRoots.Add(Path.GetTempPath());
+        options.MaxConcurrentProcesses = 2;
+        if (server is not null)
+        {
+            foreach (var (name, value) in server.CreateCliEnvironment(Path.Combine(workDirectory, ".claude-config")))
+            {
+                options.EnvironmentVariables[name] = value;
+            }
+        }
+    });
+
+using var host = builder.Build();
+await host.StartAsync();
+
+if (server is not null)
+{
+    Console.WriteLine("SCRIPTED DEMO: ANTHROPIC_API_KEY is not set, so the real claude CLI runs against a local scripted");
+    Console.WriteLine($"Messages API at {server.BaseUrl}. Replies below are scripted, not written by a model.");
+    Console.WriteLine();
+    var target = Path.Combine(workDirectory, "Greeter.cs");
+    server.When(
+        r => r.LatestUserText.Contains("Write the code", StringComparison.Ordinal) && !r.HasToolResults,
+        _ => ScriptedReply.ToolUse("Write", new JsonObject
+        {
+            ["file_path"] = target,
+            ["content"] = "public static class Greeter\n{\n    public static string Greet(string name) => $\"Hello, {name}!\";\n}\n",
+        }, leadingText: "I'll create Greeter.cs."));
+    server.When(
+        r => r.LatestUserText.Contains("Review the code", StringComparison.Ordinal),
+        _ => ScriptedReply.Text("Review of Greeter.cs: one pure static method, no I/O, no state. No findings."));
+}
+
+var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+foreach (var (name, entry) in health.Entries)
+{
+    Console.WriteLine($"health {name}: {entry.Status} - {entry.Description}");
+}
+
+var delegator = host.Services.GetRequiredService<IClaudeTaskDelegator>();
+var results = await delegator.DelegateManyAsync(
+[
+    new DelegationRequest
+    {
+        Id = "generate",
+        TaskType = ClaudeTaskType.CodeGeneration,
+        Description = "Create Greeter.cs with a static Greet(name) method returning \"Hello, {name}!\".",
+        WorkingDirectory = workDirectory,
+        ProjectContext = "A tiny C# library.",
+        Critical = true,
+        RunOptions = new ClaudeRunOptions { PermissionMode = ClaudePermissionMode.AcceptEdits, MaxTurns = 5 },
+    },
+    new DelegationRequest
+    {
+        Id = "review",
+        TaskType = ClaudeTaskType.CodeReview,
+        Description = "Greeter.cs",
+        WorkingDirectory = workDirectory,
+        DependsOn = ["generate"],
+        RunOptions = new ClaudeRunOptions { Tools = ["Read"], MaxTurns = 3 },
+    },
+]);
+
+var exitCode = 0;
+foreach (var result in results)
+{
+    Console.WriteLine($"[{result.Id}] {result.Status}: {result.Output ?? result.Reason}");
+    if (result.Run is { } run)
+    {
+        Console.WriteLine($"    session {run.SessionId}, {run.NumTurns} turns, {run.InputTokens} in / {run.OutputTokens} out tokens, ${run.TotalCostUsd}");
+    }
+
+    if (result.Status != DelegationStatus.Succeeded)
+    {
+        exitCode = 1;
+    }
+}
+
+var written = Path.Combine(workDirectory, "Greeter.cs");
+Console.WriteLine(File.Exists(written) ? $"The agent wrote {written}:\n{File.ReadAllText(written)}" : "No file was written.");
+
+await host.StopAsync();
+Directory.Delete(workDirectory, recursive: true);
+return exitCode;

@@ -1,0 +1,100 @@
+using ClaudeOrchestration.Client;
+
+namespace ClaudeOrchestration;
+
+/// <summary>Base type of every failure this suite reports about the Claude Code CLI.</summary>
+public class ClaudeException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ClaudeException() { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ClaudeException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeException(string message, Exception? innerException) : base(message, innerException) { }
+}
+
+/// <summary>The <c>claude</c> executable was not found, or is too old.</summary>
+public sealed class ClaudeCliNotFoundException : ClaudeException
+{
+    /// <summary>Creates the exception with the places that were searched.</summary>
+    public ClaudeCliNotFoundException(string message, IReadOnlyList<string> searchedPaths) : base(message) => SearchedPaths = searchedPaths;
+
+    /// <summary>Creates the exception.</summary>
+    public ClaudeCliNotFoundException() : this("The claude CLI was not found.", []) { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ClaudeCliNotFoundException(string message) : this(message, []) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeCliNotFoundException(string message, Exception? innerException) : base(message, innerException) => SearchedPaths = [];
+
+    /// <summary>Every path that was looked at, in order.</summary>
+    public IReadOnlyList<string> SearchedPaths { get; }
+}
+
+/// <summary>The CLI process ended without producing a result (crash, bad arguments, killed).</summary>
+public sealed class ClaudeProcessException : ClaudeException
+{
+    /// <summary>Creates the exception.</summary>
+    public ClaudeProcessException(string message, int? exitCode, IReadOnlyList<string> stderrTail, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+        StderrTail = stderrTail;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public ClaudeProcessException() : this("The claude process failed.", null, []) { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ClaudeProcessException(string message) : this(message, null, []) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeProcessException(string message, Exception? innerException) : this(message, null, [], innerException) { }
+
+    /// <summary>The process exit code, when it exited.</summary>
+    public int? ExitCode { get; }
+
+    /// <summary>The last lines the CLI wrote to stderr.</summary>
+    public IReadOnlyList<string> StderrTail { get; }
+}
+
+/// <summary>The CLI broke the stream-json protocol: an oversized line, output that ended without a result, …</summary>
+public sealed class ClaudeProtocolException : ClaudeException
+{
+    /// <summary>Creates the exception.</summary>
+    public ClaudeProtocolException(string message, string? offendingLine = null, Exception? innerException = null)
+        : base(message, innerException) => OffendingLine = offendingLine;
+
+    /// <summary>Creates the exception.</summary>
+    public ClaudeProtocolException() : this("The claude CLI broke the stream-json protocol.") { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeProtocolException(string message, Exception? innerException) : this(message, null, innerException) { }
+
+    /// <summary>The start of the offending output (truncated), when there is one.</summary>
+    public string? OffendingLine { get; }
+}
+
+/// <summary>The run finished with an error result: max turns, budget, an API error, an execution error.</summary>
+public sealed class ClaudeResultException : ClaudeException
+{
+    /// <summary>Creates the exception for a result.</summary>
+    public ClaudeResultException(ClaudeRunResult result)
+        : base(Describe(result)) => Result = result;
+
+    /// <summary>The error result.</summary>
+    public ClaudeRunResult Result { get; }
+
+    private static string Describe(ClaudeRunResult result)
+    {
+        var detail = result.Errors.Count > 0 ? string.Join("; ", result.Errors) : result.Text;
+        var status = result.ApiErrorStatus is { } s ? $" (API status {s})" : string.Empty;
+        return $"Claude run failed: {result.Subtype}{status}, terminal reason '{result.TerminalReason ?? "unknown"}': {Truncate(detail, 500)}";
+    }
+
+    private static string Truncate(string? text, int max) =>
+        text is null ? string.Empty : text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+}

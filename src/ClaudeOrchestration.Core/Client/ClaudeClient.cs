@@ -1,0 +1,484 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ClaudeOrchestration.Cli;
+using ClaudeOrchestration.Diagnostics;
+using ClaudeOrchestration.Messages;
+using ClaudeOrchestration.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ClaudeOrchestration.Client;
+
+/// <summary>
+/// The default <see cref="IClaudeClient"/>: spawns the CLI with stream-json in and out, writes the prompt as one user
+/// message and closes stdin, reads stdout through a bounded line reader, enforces the process limit with a priority
+/// queue, and stops the whole process tree on cancellation, timeout or early disposal.
+/// </summary>
+public sealed class ClaudeClient : IClaudeClient
+{
+    private static readonly ClaudeRunOptions DefaultRunOptions = new();
+    private readonly IOptionsMonitor<ClaudeOrchestrationOptions> _options;
+    private readonly ClaudeCliResolver _resolver;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ProcessSlots _slots;
+
+    /// <summary>Creates a client (normally resolved from DI after <c>AddClaudeOrchestration</c>).</summary>
+    public ClaudeClient(
+        IOptionsMonitor<ClaudeOrchestrationOptions> options,
+        ClaudeCliResolver resolver,
+        ILogger<ClaudeClient>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(resolver);
+        _options = options;
+        _resolver = resolver;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _slots = new ProcessSlots(options.CurrentValue.MaxConcurrentProcesses);
+    }
+
+    /// <summary>Creates a client without DI.</summary>
+    public static ClaudeClient Create(ClaudeOrchestrationOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var monitor = new FixedOptionsMonitor(options);
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        return new ClaudeClient(monitor, new ClaudeCliResolver(monitor, factory.CreateLogger<ClaudeCliResolver>()), factory.CreateLogger<ClaudeClient>());
+    }
+
+    /// <inheritdoc />
+    public ClaudeTaskRegistry Tasks { get; } = new();
+
+    /// <summary>The most CLI processes this client has had running at once.</summary>
+    public int PeakConcurrentProcesses => _slots.PeakInUse;
+
+    /// <inheritdoc />
+    public async Task<ClaudeRunResult> RunAsync(string prompt, ClaudeRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var messages = new List<ClaudeMessage>();
+        ResultMessage? result = null;
+        await foreach (var message in StreamAsync(prompt, options, cancellationToken).ConfigureAwait(false))
+        {
+            messages.Add(message);
+            if (message is ResultMessage r)
+            {
+                result = r;
+            }
+        }
+
+        // StreamAsync throws when the process ends without a result, so a result is here.
+        return ClaudeRunResult.From(result!, messages);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ClaudeMessage> StreamAsync(
+        string prompt,
+        ClaudeRunOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
+        options ??= DefaultRunOptions;
+        var run = await StartAsync(prompt, options, cancellationToken).ConfigureAwait(false);
+        await using (run.ConfigureAwait(false))
+        {
+            while (await run.ReadNextAsync().ConfigureAwait(false) is { } message)
+            {
+                yield return message;
+            }
+        }
+    }
+
+    private async Task<Run> StartAsync(string prompt, ClaudeRunOptions options, CancellationToken cancellationToken)
+    {
+        var settings = _options.CurrentValue;
+        var workingDirectory = ResolveWorkingDirectory(options.WorkingDirectory ?? settings.DefaultWorkingDirectory);
+        var cli = await _resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = ClaudeArguments.Build(options, settings);
+        var taskId = options.TaskId ?? Guid.NewGuid().ToString("n");
+        ClaudeTaskRegistry.Entry entry;
+        try
+        {
+            entry = Tasks.Register(taskId, _time);
+        }
+        catch
+        {
+            arguments.Dispose();
+            throw;
+        }
+
+        var run = new Run(this, entry, arguments, options, settings, cancellationToken);
+        try
+        {
+            await run.StartAsync(cli.Path, workingDirectory, prompt).ConfigureAwait(false);
+            return run;
+        }
+        catch (Exception ex)
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+            throw run.MapFailure(ex);
+        }
+    }
+
+    private static string ResolveWorkingDirectory(string? directory)
+    {
+        var full = Path.GetFullPath(directory ?? Environment.CurrentDirectory);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"The working directory '{full}' does not exist.");
+        }
+
+        return full;
+    }
+
+    private static Dictionary<string, string?> BuildEnvironment(ClaudeOrchestrationOptions settings, ClaudeRunOptions options)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            // Never inherit these: CLAUDECODE makes a nested CLI think it runs inside another session; NODE_OPTIONS can break it.
+            ["CLAUDECODE"] = null,
+            ["NODE_OPTIONS"] = null,
+            ["CLAUDE_CODE_ENTRYPOINT"] = "sdk-csharp",
+        };
+
+        if (Activity.Current is { } activity && activity.Id is { } traceParent && activity.IdFormat == ActivityIdFormat.W3C)
+        {
+            environment["TRACEPARENT"] = traceParent;
+            if (activity.TraceStateString is { } traceState)
+            {
+                environment["TRACESTATE"] = traceState;
+            }
+        }
+
+        foreach (var (name, value) in settings.EnvironmentVariables)
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in options.EnvironmentVariables ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    internal static byte[] SerializeUserMessage(string prompt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(prompt.Length + 128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "user");
+            writer.WriteString("session_id", string.Empty);
+            writer.WriteStartObject("message");
+            writer.WriteString("role", "user");
+            writer.WriteStartArray("content");
+            writer.WriteStartObject();
+            writer.WriteString("type", "text");
+            writer.WriteString("text", prompt);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteNull("parent_tool_use_id");
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One task from slot to exit.</summary>
+    private sealed class Run : IAsyncDisposable
+    {
+        private readonly ClaudeClient _client;
+        private readonly ClaudeTaskRegistry.Entry _entry;
+        private readonly ClaudeArguments _arguments;
+        private readonly ClaudeRunOptions _options;
+        private readonly ClaudeOrchestrationOptions _settings;
+        private readonly CancellationToken _callerToken;
+        private readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenSource? _timeout;
+        private readonly TimeSpan? _timeoutValue;
+        private readonly Activity? _activity;
+        private readonly long _startTimestamp;
+        private readonly CancellationTokenSource _afterResult = new();
+        private IDisposable? _slot;
+        private ClaudeProcess? _process;
+        private ResultMessage? _result;
+        private bool _finished;
+
+        public Run(ClaudeClient client, ClaudeTaskRegistry.Entry entry, ClaudeArguments arguments, ClaudeRunOptions options,
+            ClaudeOrchestrationOptions settings, CancellationToken callerToken)
+        {
+            _client = client;
+            _entry = entry;
+            _arguments = arguments;
+            _options = options;
+            _settings = settings;
+            _callerToken = callerToken;
+            _timeoutValue = options.Timeout ?? settings.DefaultTimeout;
+            if (_timeoutValue is { } timeout)
+            {
+                _timeout = new CancellationTokenSource(timeout, client._time);
+            }
+
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, entry.CancellationToken, _timeout?.Token ?? CancellationToken.None);
+            _activity = ClaudeTelemetry.Source.StartActivity("claude.task", ActivityKind.Client);
+            _activity?.SetTag("gen_ai.system", "anthropic");
+            _activity?.SetTag("gen_ai.operation.name", "invoke_agent");
+            _activity?.SetTag("claude.task.id", entry.Id);
+            if ((options.Model ?? settings.DefaultModel) is { } model)
+            {
+                _activity?.SetTag("gen_ai.request.model", model);
+            }
+
+            _startTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        private CancellationToken Token => _linked.Token;
+
+        public async Task StartAsync(string cliPath, string workingDirectory, string prompt)
+        {
+            _slot = await _client._slots.AcquireAsync(_options.Priority, Token).ConfigureAwait(false);
+            Log.Arguments(_client._logger, string.Join(' ', _arguments.Arguments));
+            _process = ClaudeProcess.Start(
+                new ClaudeProcessStartInfo
+                {
+                    CliPath = cliPath,
+                    Arguments = _arguments.Arguments,
+                    WorkingDirectory = workingDirectory,
+                    Environment = BuildEnvironment(_settings, _options),
+                    MaxLineBytes = _settings.MaxLineBytes,
+                    StderrTailLines = _settings.StderrTailLines,
+                    GracePeriod = _settings.ShutdownGracePeriod,
+                    UseProcessGroup = _settings.UseProcessGroups,
+                    StderrCallback = _options.StderrCallback,
+                },
+                _client._logger);
+            _entry.Running(_process.ProcessId, _client._time.GetUtcNow());
+            _activity?.SetTag("process.pid", _process.ProcessId);
+            Log.TaskStarted(_client._logger, _entry.Id, _process.ProcessId);
+
+            // Stopping a run (cancel, timeout, cancel-by-id) stops the process tree at once; the reader then sees EOF.
+            Token.Register(static p => _ = ((ClaudeProcess)p!).TerminateAsync(), _process);
+
+            // One user message, then stdin closes: the CLI answers that one turn and exits.
+            try
+            {
+                await _process.WriteLineAsync(SerializeUserMessage(prompt), Token).ConfigureAwait(false);
+            }
+            catch (ClaudeProcessException)
+            {
+                // The CLI is already gone (bad flags, startup failure): reading its output reaches EOF and reports the
+                // exit code with the stderr tail, which says far more than a broken pipe.
+            }
+
+            await _process.CloseStdinAsync().ConfigureAwait(false);
+        }
+
+        public async ValueTask<ClaudeMessage?> ReadNextAsync()
+        {
+            var process = _process!;
+            try
+            {
+                while (true)
+                {
+                    var line = await process.Output.ReadLineAsync(Token).ConfigureAwait(false);
+                    if (line is not { } bytes)
+                    {
+                        await FinishAsync().ConfigureAwait(false);
+                        return null;
+                    }
+
+                    var message = ClaudeMessageParser.Parse(bytes);
+                    if (message is null)
+                    {
+                        Log.SkippedNonJsonLine(_client._logger, process.ProcessId, bytes.Length);
+                        continue;
+                    }
+
+                    if (message is ResultMessage result && _result is null)
+                    {
+                        _result = result;
+                        // The CLI exits about 60 ms after its result; if it lingers, stop it rather than wait forever.
+                        _afterResult.Token.Register(static p => _ = ((ClaudeProcess)p!).TerminateAsync(), process);
+                        _afterResult.CancelAfter(_settings.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
+                    }
+
+                    return message;
+                }
+            }
+            catch (Exception ex) when (!_finished)
+            {
+                _finished = true;
+                await process.TerminateAsync().ConfigureAwait(false);
+                var mapped = MapFailure(ex);
+                Record(mapped);
+                throw mapped;
+            }
+        }
+
+        private async Task FinishAsync()
+        {
+            var process = _process!;
+            // EOF: the process is exiting (or a stray grandchild closed its copy of the pipe); give it the grace period.
+            try
+            {
+                await process.Exited.WaitAsync(_settings.ShutdownGracePeriod, _client._time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await process.TerminateAsync().ConfigureAwait(false);
+            }
+
+            await WaitQuietlyAsync(process.StderrDrained, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            _finished = true;
+            if (_result is null)
+            {
+                var code = process.HasExited ? process.Exited.Result : (int?)null;
+                var tail = process.StderrTail();
+                var lastLines = tail.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", tail.TakeLast(5));
+                var failure = new ClaudeProcessException(
+                    $"The claude CLI exited with code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} without a result. stderr: {lastLines}",
+                    code, tail);
+                Record(failure);
+                throw failure;
+            }
+
+            Record(null);
+        }
+
+        internal Exception MapFailure(Exception ex)
+        {
+            if (ex is OperationCanceledException)
+            {
+                if (_callerToken.IsCancellationRequested)
+                {
+                    return new OperationCanceledException($"Claude task '{_entry.Id}' was cancelled; its process tree was stopped.", ex, _callerToken);
+                }
+
+                if (_timeout?.IsCancellationRequested == true)
+                {
+                    return new TimeoutException($"Claude task '{_entry.Id}' timed out after {_timeoutValue}; its process tree was stopped.", ex);
+                }
+
+                if (_entry.CancellationToken.IsCancellationRequested)
+                {
+                    return new OperationCanceledException($"Claude task '{_entry.Id}' was cancelled through the task registry; its process tree was stopped.", ex);
+                }
+            }
+
+            if (ex is LineTooLongException tooLong)
+            {
+                return new ClaudeProtocolException(
+                    $"The claude CLI wrote a line longer than MaxLineBytes ({tooLong.MaxLineBytes} bytes); task '{_entry.Id}' was stopped. Raise ClaudeOrchestrationOptions.MaxLineBytes if such output is expected.",
+                    tooLong.Preview, tooLong);
+            }
+
+            if (ex is IOException io && _process is { } process)
+            {
+                return new ClaudeProcessException($"Reading from the claude CLI failed: {io.Message}", process.HasExited ? process.Exited.Result : null, process.StderrTail(), io);
+            }
+
+            return ex;
+        }
+
+        private void Record(Exception? failure)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_startTimestamp);
+            var tags = new TagList { { "gen_ai.system", "anthropic" } };
+            if (failure is not null)
+            {
+                var cancelled = failure is OperationCanceledException or TimeoutException;
+                _entry.Finished(cancelled ? ClaudeTaskState.Cancelled : ClaudeTaskState.Failed);
+                tags.Add("error.type", failure.GetType().Name);
+                _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+                _activity?.SetTag("error.type", failure.GetType().Name);
+                if (cancelled)
+                {
+                    Log.TaskCancelled(_client._logger, _entry.Id);
+                }
+                else
+                {
+                    Log.TaskFailed(_client._logger, _entry.Id, failure);
+                }
+            }
+            else if (_result is { } result)
+            {
+                _entry.Finished(ClaudeTaskState.Completed);
+                var run = ClaudeRunResult.From(result, []);
+                tags.Add("claude.result.subtype", run.Subtype);
+                if (run.IsError)
+                {
+                    tags.Add("error.type", run.Subtype);
+                    _activity?.SetStatus(ActivityStatusCode.Error, run.Subtype);
+                }
+
+                _activity?.SetTag("claude.session.id", run.SessionId);
+                _activity?.SetTag("claude.result.subtype", run.Subtype);
+                _activity?.SetTag("claude.terminal_reason", run.TerminalReason);
+                _activity?.SetTag("claude.cost_usd", (double)run.TotalCostUsd);
+                _activity?.SetTag("gen_ai.usage.input_tokens", run.InputTokens);
+                _activity?.SetTag("gen_ai.usage.output_tokens", run.OutputTokens);
+                ClaudeTelemetry.TokenUsage.Add(run.InputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
+                ClaudeTelemetry.TokenUsage.Add(run.OutputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+                ClaudeTelemetry.Cost.Add((double)run.TotalCostUsd);
+                Log.TaskFinished(_client._logger, _entry.Id, run.Subtype, run.IsError, run.NumTurns, run.TotalCostUsd);
+            }
+
+            ClaudeTelemetry.TaskDuration.Record(elapsed.TotalSeconds, tags);
+        }
+
+        private static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
+        {
+            try
+            {
+                await task.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Best effort: the tail has what arrived.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_process is { } process)
+            {
+                if (!_finished)
+                {
+                    // The consumer stopped early: the task ends here, with its processes.
+                    _finished = true;
+                    Record(new OperationCanceledException("The consumer stopped reading the stream."));
+                }
+
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (!_finished)
+            {
+                _entry.Finished(ClaudeTaskState.Failed);
+            }
+
+            _slot?.Dispose();
+            _client.Tasks.Remove(_entry);
+            _arguments.Dispose();
+            _afterResult.Dispose();
+            _linked.Dispose();
+            _timeout?.Dispose();
+            _activity?.Dispose();
+        }
+    }
+
+    private sealed class FixedOptionsMonitor(ClaudeOrchestrationOptions value) : IOptionsMonitor<ClaudeOrchestrationOptions>
+    {
+        public ClaudeOrchestrationOptions CurrentValue => value;
+
+        public ClaudeOrchestrationOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<ClaudeOrchestrationOptions, string?> listener) => null;
+    }
+}

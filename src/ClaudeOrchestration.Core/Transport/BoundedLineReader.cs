@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace ClaudeOrchestration.Transport;
+
+/// <summary>
+/// Reads '\n'-terminated lines from a stream without ever buffering more than a fixed number of bytes.
+/// A line is valid until the next call. A line longer than the cap either fails (<see cref="LineTooLongException"/>)
+/// or, in truncating mode, is cut to the cap and the rest of it discarded.
+/// </summary>
+internal sealed class BoundedLineReader : IAsyncDisposable
+{
+    private readonly PipeReader _reader;
+    private readonly int _maxLineBytes;
+    private readonly bool _truncate;
+    private SequencePosition? _consumeTo;
+    private long _scanned;
+    private bool _skippingRest;
+    private byte[]? _truncated;
+
+    public BoundedLineReader(Stream stream, int maxLineBytes, bool truncateLongLines = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        _maxLineBytes = maxLineBytes;
+        _truncate = truncateLongLines;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+    }
+
+    /// <summary>Bytes received so far, for diagnostics and throughput figures.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>
+    /// Returns the next line without its terminator (and without a trailing '\r'), or <see langword="null"/> at the end of the stream.
+    /// </summary>
+    public async ValueTask<ReadOnlySequence<byte>?> ReadLineAsync(CancellationToken cancellationToken = default)
+    {
+        if (_consumeTo is { } consumed)
+        {
+            _reader.AdvanceTo(consumed);
+            _consumeTo = null;
+        }
+
+        while (true)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var unscanned = buffer.Slice(_scanned);
+            var newline = unscanned.PositionOf((byte)'\n');
+
+            if (newline is { } end)
+            {
+                var line = buffer.Slice(0, end);
+                var next = buffer.GetPosition(1, end);
+                BytesRead += line.Length + 1;
+                _scanned = 0;
+                if (_skippingRest)
+                {
+                    // The tail of a truncated line: drop it and hand out the kept head.
+                    _skippingRest = false;
+                    _reader.AdvanceTo(next);
+                    return new ReadOnlySequence<byte>(_truncated!);
+                }
+
+                if (line.Length > _maxLineBytes)
+                {
+                    return HandleTooLong(buffer, line, next);
+                }
+
+                _consumeTo = next;
+                return TrimCarriageReturn(line);
+            }
+
+            if (_skippingRest)
+            {
+                BytesRead += buffer.Length;
+                _reader.AdvanceTo(buffer.End);
+                _scanned = 0;
+                if (result.IsCompleted)
+                {
+                    _skippingRest = false;
+                    return new ReadOnlySequence<byte>(_truncated!);
+                }
+
+                continue;
+            }
+
+            if (buffer.Length > _maxLineBytes)
+            {
+                if (!_truncate)
+                {
+                    throw new LineTooLongException(_maxLineBytes, buffer.Length, Preview(buffer));
+                }
+
+                _truncated = buffer.Slice(0, _maxLineBytes).ToArray();
+                _skippingRest = true;
+                BytesRead += buffer.Length;
+                _reader.AdvanceTo(buffer.End);
+                _scanned = 0;
+                continue;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (buffer.IsEmpty)
+                {
+                    return null;
+                }
+
+                // A last line with no terminator.
+                BytesRead += buffer.Length;
+                _consumeTo = buffer.End;
+                _scanned = 0;
+                return TrimCarriageReturn(buffer);
+            }
+
+            _scanned = buffer.Length;
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private ReadOnlySequence<byte> HandleTooLong(ReadOnlySequence<byte> buffer, ReadOnlySequence<byte> line, SequencePosition next)
+    {
+        if (!_truncate)
+        {
+            throw new LineTooLongException(_maxLineBytes, line.Length, Preview(buffer));
+        }
+
+        var head = line.Slice(0, _maxLineBytes).ToArray();
+        _reader.AdvanceTo(next);
+        return new ReadOnlySequence<byte>(head);
+    }
+
+    private static ReadOnlySequence<byte> TrimCarriageReturn(ReadOnlySequence<byte> line)
+    {
+        if (line.Length > 0)
+        {
+            var lastPos = line.GetPosition(line.Length - 1);
+            if (line.Slice(lastPos).FirstSpan[0] == (byte)'\r')
+            {
+                return line.Slice(0, line.Length - 1);
+            }
+        }
+
+        return line;
+    }
+
+    private static string Preview(ReadOnlySequence<byte> buffer) =>
+        Encoding.UTF8.GetString(buffer.Slice(0, Math.Min(200, buffer.Length)));
+
+    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+}
+
+/// <summary>A line exceeded the reader's cap.</summary>
+internal sealed class LineTooLongException(int maxLineBytes, long observedBytes, string preview)
+    : Exception($"A line from the CLI exceeded the limit of {maxLineBytes} bytes (at least {observedBytes} bytes seen without a line end).")
+{
+    public int MaxLineBytes { get; } = maxLineBytes;
+
+    public long ObservedBytes { get; } = observedBytes;
+
+    public string Preview { get; } = preview;
+}

@@ -1,0 +1,402 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using ClaudeOrchestration.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeOrchestration.Transport;
+
+/// <summary>What is needed to start one CLI process.</summary>
+internal sealed class ClaudeProcessStartInfo
+{
+    public required string CliPath { get; init; }
+
+    public required IReadOnlyList<string> Arguments { get; init; }
+
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Variables to set (value) or remove (null) on top of the inherited environment.</summary>
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+
+    public required int MaxLineBytes { get; init; }
+
+    public required int StderrTailLines { get; init; }
+
+    public required TimeSpan GracePeriod { get; init; }
+
+    public bool UseProcessGroup { get; init; } = true;
+
+    public Action<string>? StderrCallback { get; init; }
+}
+
+/// <summary>
+/// One running <c>claude</c> process: stdin for NDJSON writes (serialised), a bounded stdout line reader,
+/// stderr pumped line by line into a tail, exit detection that does not depend on pipe EOF, and a termination
+/// that escalates (stdin closed → SIGTERM to the process group → SIGKILL to the group and the process tree).
+/// </summary>
+internal sealed class ClaudeProcess : IAsyncDisposable
+{
+    private const int MaxStderrLineBytes = 16 * 1024;
+    private static readonly ConcurrentDictionary<int, ClaudeProcess> Live = new();
+    private static readonly string? SetsidPath = FindSetsid();
+
+    private readonly Process _process;
+    private readonly ClaudeProcessStartInfo _info;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Queue<string> _stderrTail = new();
+    private readonly Task _stderrPump;
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private Task? _termination;
+    private bool _stdinClosed;
+    private int _disposed;
+
+    static ClaudeProcess()
+    {
+        // A host that exits (or is stopped) must not leave CLI process groups behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAllLive();
+    }
+
+    private ClaudeProcess(Process process, ClaudeProcessStartInfo info, bool inOwnGroup, ILogger logger)
+    {
+        _process = process;
+        _info = info;
+        _logger = logger;
+        ProcessId = process.Id;
+        InOwnProcessGroup = inOwnGroup;
+        StartedAt = DateTimeOffset.UtcNow;
+        Output = new BoundedLineReader(process.StandardOutput.BaseStream, info.MaxLineBytes);
+        _stderrPump = Task.Run(PumpStderrAsync);
+        _ = WatchExitAsync();
+    }
+
+    /// <summary>The CLI's process id (also its process group id when <see cref="InOwnProcessGroup"/>).</summary>
+    public int ProcessId { get; }
+
+    /// <summary>Whether the CLI leads its own process group, so the whole group can be signalled.</summary>
+    public bool InOwnProcessGroup { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The CLI's stdout, one NDJSON line at a time.</summary>
+    public BoundedLineReader Output { get; }
+
+    /// <summary>Completes with the exit code when the process exits (independent of its pipes, which a grandchild may hold).</summary>
+    public Task<int> Exited => _exited.Task;
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>How many CLI processes this host has running right now.</summary>
+    public static int LiveCount => Live.Count;
+
+    public static ClaudeProcess Start(ClaudeProcessStartInfo info, ILogger logger)
+    {
+        var useGroup = info.UseProcessGroup && SetsidPath is not null;
+        var psi = new ProcessStartInfo
+        {
+            FileName = useGroup ? SetsidPath! : info.CliPath,
+            WorkingDirectory = info.WorkingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            StandardInputEncoding = new UTF8Encoding(false),
+        };
+        if (useGroup)
+        {
+            // setsid makes the CLI the leader of a new process group (exec, same pid); --wait keeps the pid meaningful
+            // even on the rare path where setsid has to fork.
+            psi.ArgumentList.Add("--wait");
+            psi.ArgumentList.Add(info.CliPath);
+        }
+
+        foreach (var argument in info.Arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in info.Environment)
+        {
+            if (value is null)
+            {
+                psi.Environment.Remove(name);
+            }
+            else
+            {
+                psi.Environment[name] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        try
+        {
+            if (!process.Start())
+            {
+                throw new ClaudeProcessException($"The claude CLI at '{info.CliPath}' could not be started.", null, []);
+            }
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new ClaudeCliNotFoundException($"The claude CLI at '{info.CliPath}' could not be started: {ex.Message}", ex);
+        }
+
+        var started = new ClaudeProcess(process, info, useGroup, logger);
+        Live[started.ProcessId] = started;
+        ClaudeTelemetry.ActiveProcesses.Add(1);
+        Log.ProcessStarted(logger, started.ProcessId, info.Arguments.Count, useGroup);
+        return started;
+    }
+
+    /// <summary>Writes one NDJSON line (the terminator is added) to stdin; writes from many callers are serialised.</summary>
+    public async Task WriteLineAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_stdinClosed, this);
+            var stdin = _process.StandardInput.BaseStream;
+            await stdin.WriteAsync(utf8Json, cancellationToken).ConfigureAwait(false);
+            await stdin.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new ClaudeProcessException("Writing to the claude CLI failed: its stdin is closed (the process has probably exited).", ExitCodeOrNull(), StderrTail(), ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Closes stdin: for a one-shot run the CLI finishes its turn and exits.</summary>
+    public async ValueTask CloseStdinAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_stdinClosed)
+            {
+                return;
+            }
+
+            _stdinClosed = true;
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Already gone with the process: nothing left to close.
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>The last stderr lines, oldest first.</summary>
+    public IReadOnlyList<string> StderrTail()
+    {
+        lock (_stderrTail)
+        {
+            return [.. _stderrTail];
+        }
+    }
+
+    /// <summary>Waits for the stderr pump to drain (after exit), so the tail is complete.</summary>
+    public Task StderrDrained => _stderrPump;
+
+    /// <summary>
+    /// Stops the process and everything it started: close stdin, SIGTERM the group, wait the grace period,
+    /// then SIGKILL the group and kill the process tree. Idempotent; safe to call concurrently.
+    /// </summary>
+    public Task TerminateAsync()
+    {
+        lock (_gate)
+        {
+            return _termination ??= TerminateCoreAsync();
+        }
+    }
+
+    private async Task TerminateCoreAsync()
+    {
+        if (!HasExited)
+        {
+            Log.ProcessTerminating(_logger, ProcessId);
+            await CloseStdinAsync().ConfigureAwait(false);
+            Signal(UnixSignals.SigTerm);
+            if (!await WaitExitAsync(_info.GracePeriod).ConfigureAwait(false))
+            {
+                Log.ProcessKilled(_logger, ProcessId);
+                Signal(UnixSignals.SigKill);
+                try
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Exited in between.
+                }
+
+                await WaitExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+
+        SweepGroup();
+    }
+
+    private void Signal(int signal)
+    {
+        if (InOwnProcessGroup)
+        {
+            UnixSignals.SignalGroup(ProcessId, signal);
+            return;
+        }
+
+        if (signal == UnixSignals.SigKill || !UnixSignals.IsSupported)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        }
+    }
+
+    /// <summary>Kills whatever is left in the CLI's process group (background jobs its tools started).</summary>
+    private void SweepGroup()
+    {
+        if (InOwnProcessGroup && UnixSignals.SignalGroup(ProcessId, UnixSignals.SigKill))
+        {
+            Log.ProcessGroupSwept(_logger, ProcessId);
+        }
+    }
+
+    private async Task<bool> WaitExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WatchExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            var code = _process.ExitCode;
+            if (Live.TryRemove(new KeyValuePair<int, ClaudeProcess>(ProcessId, this)))
+            {
+                ClaudeTelemetry.ActiveProcesses.Add(-1);
+            }
+
+            // Background jobs of the CLI's tools die with it; they also hold our pipes open otherwise.
+            SweepGroup();
+            Log.ProcessExited(_logger, ProcessId, code);
+            _exited.TrySetResult(code);
+        }
+    }
+
+    private async Task PumpStderrAsync()
+    {
+        var reader = new BoundedLineReader(_process.StandardError.BaseStream, MaxStderrLineBytes, truncateLongLines: true);
+        await using var _ = reader.ConfigureAwait(false);
+        try
+        {
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                var text = Encoding.UTF8.GetString(line);
+                lock (_stderrTail)
+                {
+                    _stderrTail.Enqueue(text);
+                    while (_stderrTail.Count > _info.StderrTailLines)
+                    {
+                        _stderrTail.Dequeue();
+                    }
+                }
+
+                Log.StderrLine(_logger, ProcessId, text);
+                try
+                {
+                    _info.StderrCallback?.Invoke(text);
+                }
+                catch (Exception ex)
+                {
+                    Log.StderrCallbackFailed(_logger, ex);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The pipe closed under us at shutdown: the tail holds what arrived.
+        }
+    }
+
+    private int? ExitCodeOrNull() => HasExited ? _exited.Task.Result : null;
+
+    private static void KillAllLive()
+    {
+        foreach (var process in Live.Values)
+        {
+            process.Signal(UnixSignals.SigKill);
+            process.SweepGroup();
+        }
+    }
+
+    private static string? FindSetsid()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        foreach (var candidate in new[] { "/usr/bin/setsid", "/bin/setsid" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await TerminateAsync().ConfigureAwait(false);
+        try
+        {
+            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A grandchild outside the group still holds stderr; the tail has what arrived.
+        }
+
+        await Output.DisposeAsync().ConfigureAwait(false);
+        _process.Dispose();
+        _writeLock.Dispose();
+    }
+}

@@ -1,1 +1,0 @@
-namespace ClaudeOrchestration.Testing; internal static class Placeholder { }

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using ClaudeOrchestration.Transport;
+
+namespace ClaudeOrchestration.Core.Tests.Transport;
+
+public sealed class ClaudeArgumentsTests
+{
+    private static readonly ClaudeOrchestrationOptions Defaults = new();
+
+    [Fact]
+    public void Build_Defaults_StreamJsonBothWaysAndDefaultPermissionMode()
+    {
+        using var args = ClaudeArguments.Build(new ClaudeRunOptions(), Defaults);
+
+        Assert.Equal(["--print", "--output-format=stream-json", "--input-format=stream-json", "--verbose", "--permission-mode=default"], args.Arguments);
+    }
+
+    [Fact]
+    public void Build_DashLeadingAndShellCharacters_StayInsideOneEqualsArgument()
+    {
+        using var args = ClaudeArguments.Build(
+            new ClaudeRunOptions { Model = "--dangerously-skip-permissions", AppendSystemPrompt = "-x; rm -rf / $(id) `id` | cat > /tmp/x" },
+            Defaults);
+
+        Assert.Contains("--model=--dangerously-skip-permissions", args.Arguments);
+        Assert.Contains("--append-system-prompt=-x; rm -rf / $(id) `id` | cat > /tmp/x", args.Arguments);
+        Assert.DoesNotContain("--dangerously-skip-permissions", args.Arguments);
+    }
+
+    [Fact]
+    public void Build_AllFlags_MapsEachToItsCliForm()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            using var args = ClaudeArguments.Build(
+                new ClaudeRunOptions
+                {
+                    Model = "sonnet",
+                    FallbackModel = "haiku",
+                    MaxTurns = 3,
+                    MaxBudgetUsd = 0.25m,
+                    SystemPrompt = "be brief",
+                    Tools = ["Read", "Bash"],
+                    AllowedTools = ["Bash(git *)", "Read"],
+                    DisallowedTools = ["WebFetch"],
+                    PermissionMode = ClaudePermissionMode.AcceptEdits,
+                    McpConfig = JsonNode.Parse("""{"mcpServers":{}}""")!.AsObject(),
+                    StrictMcpConfig = true,
+                    Resume = "abc",
+                    ForkSession = true,
+                    NoSessionPersistence = true,
+                    AdditionalDirectories = [dir],
+                    Settings = """{"a":1}""",
+                    SettingSources = ["user", "project"],
+                    JsonSchema = JsonNode.Parse("""{"type":"object"}""")!.AsObject(),
+                    IncludePartialMessages = true,
+                    ExtraArgs = new Dictionary<string, string?> { ["effort"] = "high", ["--bare"] = null },
+                },
+                Defaults);
+
+            Assert.Equal(
+                [
+                    "--print", "--output-format=stream-json", "--input-format=stream-json", "--verbose",
+                    "--model=sonnet", "--fallback-model=haiku", "--max-turns=3", "--max-budget-usd=0.25", "--system-prompt=be brief",
+                    "--tools=Read,Bash", "--allowedTools=Bash(git *),Read", "--disallowedTools=WebFetch", "--permission-mode=acceptEdits",
+                    """--mcp-config={"mcpServers":{}}""", "--strict-mcp-config", "--resume=abc", "--fork-session", "--no-session-persistence",
+                    "--add-dir=" + dir, """--settings={"a":1}""", "--setting-sources=user,project", """--json-schema={"type":"object"}""",
+                    "--include-partial-messages", "--effort=high", "--bare",
+                ],
+                args.Arguments);
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public void Build_EmptyToolList_DisablesBuiltInTools()
+    {
+        using var args = ClaudeArguments.Build(new ClaudeRunOptions { Tools = [] }, Defaults);
+
+        Assert.Contains("--tools=", args.Arguments);
+    }
+
+    [Fact]
+    public void Build_LongSystemPrompt_GoesThroughAFileDeletedOnDispose()
+    {
+        var prompt = new string('p', 200_000);
+        string file;
+        using (var args = ClaudeArguments.Build(new ClaudeRunOptions { SystemPrompt = prompt, AppendSystemPrompt = prompt }, Defaults))
+        {
+            var flag = Assert.Single(args.Arguments, a => a.StartsWith("--system-prompt-file=", StringComparison.Ordinal));
+            Assert.Single(args.Arguments, a => a.StartsWith("--append-system-prompt-file=", StringComparison.Ordinal));
+            Assert.DoesNotContain(args.Arguments, a => a.Length > ClaudeArguments.InlineLimit + 100);
+            file = flag["--system-prompt-file=".Length..];
+            Assert.Equal(prompt, File.ReadAllText(file));
+        }
+
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void Build_HugeJsonSchema_FailsWithClearError()
+    {
+        var schema = new JsonObject { ["description"] = new string('d', 300_000) };
+
+        var ex = Assert.Throws<ArgumentException>(() => ClaudeArguments.Build(new ClaudeRunOptions { JsonSchema = schema }, Defaults));
+
+        Assert.Contains("--json-schema", ex.Message);
+        Assert.Contains("limit", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("fallback")]
+    [InlineData("fork")]
+    [InlineData("session")]
+    [InlineData("resume+continue")]
+    [InlineData("turns")]
+    public void Build_InvalidCombination_Throws(string which)
+    {
+        var options = which switch
+        {
+            "fallback" => new ClaudeRunOptions { Model = "opus", FallbackModel = "opus" },
+            "fork" => new ClaudeRunOptions { ForkSession = true },
+            "session" => new ClaudeRunOptions { SessionId = "not-a-uuid" },
+            "resume+continue" => new ClaudeRunOptions { Resume = "x", ContinueConversation = true },
+            _ => new ClaudeRunOptions { MaxTurns = 0 },
+        };
+
+        Assert.ThrowsAny<ArgumentException>(() => ClaudeArguments.Build(options, Defaults));
+    }
+
+    [Fact]
+    public void Build_DefaultPermissionMode_IsNeverBypass()
+    {
+        Assert.Equal(ClaudePermissionMode.Default, new ClaudeOrchestrationOptions().DefaultPermissionMode);
+    }
+}

@@ -1,1 +1,0 @@
-namespace ClaudeOrchestration.TestUtilities; internal static class Placeholder { }
