@@ -10,4 +10,5 @@ if [ -z "${CLAUDE_CLI_PATH:-}" ] && ! command -v claude >/dev/null 2>&1; then
   install_test_tools >/dev/null
 fi
 export ClaudeOrchestration__CliPath="${CLAUDE_CLI_PATH:-}"
-exec dotnet run --project samples/ClaudeOrchestration.Samples.Delegation -c Release -- "$@"
+dotnet build samples/ClaudeOrchestration.Samples.Delegation -c Release -nologo -v quiet -clp:ErrorsOnly
+exec dotnet run --project samples/ClaudeOrchestration.Samples.Delegation -c Release --no-build -- "$@"
