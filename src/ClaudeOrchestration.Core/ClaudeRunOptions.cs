@@ -5,9 +5,9 @@ namespace ClaudeOrchestration;
 /// <summary>
 /// Per-task settings for one run of the Claude Code CLI. Each maps to a headless flag; values are passed as
 /// separate <c>--flag=value</c> arguments, never through a shell. Large values (system prompts, MCP configuration)
-/// go through files, never an oversized command line.
+/// go through files, never an oversized command line. A record, so a variant is one <c>with</c> expression away.
 /// </summary>
-public sealed class ClaudeRunOptions
+public sealed record ClaudeRunOptions
 {
     /// <summary>Model alias or id (<c>--model</c>).</summary>
     public string? Model { get; init; }

@@ -127,36 +127,8 @@ public sealed class ClaudeTaskDelegator : IClaudeTaskDelegator
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Description);
         var prompt = RenderPrompt(request);
         var workingDirectory = ResolveWorkingDirectory(request);
-        var baseOptions = request.RunOptions ?? new ClaudeRunOptions();
-        var options = new ClaudeRunOptions
+        var options = (request.RunOptions ?? new ClaudeRunOptions()) with
         {
-            Model = baseOptions.Model,
-            FallbackModel = baseOptions.FallbackModel,
-            MaxTurns = baseOptions.MaxTurns,
-            MaxBudgetUsd = baseOptions.MaxBudgetUsd,
-            SystemPrompt = baseOptions.SystemPrompt,
-            AppendSystemPrompt = baseOptions.AppendSystemPrompt,
-            Tools = baseOptions.Tools,
-            AllowedTools = baseOptions.AllowedTools,
-            DisallowedTools = baseOptions.DisallowedTools,
-            PermissionMode = baseOptions.PermissionMode,
-            McpConfig = baseOptions.McpConfig,
-            McpConfigPath = baseOptions.McpConfigPath,
-            StrictMcpConfig = baseOptions.StrictMcpConfig,
-            Resume = baseOptions.Resume,
-            ContinueConversation = baseOptions.ContinueConversation,
-            ForkSession = baseOptions.ForkSession,
-            SessionId = baseOptions.SessionId,
-            NoSessionPersistence = baseOptions.NoSessionPersistence,
-            AdditionalDirectories = baseOptions.AdditionalDirectories,
-            Settings = baseOptions.Settings,
-            SettingSources = baseOptions.SettingSources,
-            JsonSchema = baseOptions.JsonSchema,
-            IncludePartialMessages = baseOptions.IncludePartialMessages,
-            EnvironmentVariables = baseOptions.EnvironmentVariables,
-            ExtraArgs = baseOptions.ExtraArgs,
-            Timeout = baseOptions.Timeout,
-            StderrCallback = baseOptions.StderrCallback,
             WorkingDirectory = workingDirectory,
             TaskId = request.Id,
             Priority = request.Priority,
