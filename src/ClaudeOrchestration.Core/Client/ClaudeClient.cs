@@ -451,9 +451,10 @@ public sealed class ClaudeClient : IClaudeClient
             {
                 if (!_finished)
                 {
-                    // The consumer stopped early: the task ends here, with its processes.
+                    // The consumer stopped reading: after the result that is a normal end; before it, the task is
+                    // abandoned. Either way it ends here, with its processes.
                     _finished = true;
-                    Record(new OperationCanceledException("The consumer stopped reading the stream."));
+                    Record(_result is null ? new OperationCanceledException("The consumer stopped reading the stream before the result.") : null);
                 }
 
                 await process.DisposeAsync().ConfigureAwait(false);

@@ -166,6 +166,28 @@ public sealed class ClaudeClientTransportTests
     }
 
     [Fact]
+    public async Task StreamAsync_ConsumerStopsAtResult_EndsTheTaskAndItsProcess()
+    {
+        // The fake lingers after its result, as a CLI with a slow shutdown would.
+        using var cli = FakeCli.Create($"echo $$ > \"$(dirname \"$0\")/cli.pid\"\necho '{FakeCli.ResultLine}'\nsleep 300");
+        var client = Client(cli);
+
+        ResultMessage? result = null;
+        await foreach (var message in client.StreamAsync("hi", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (message is ResultMessage r)
+            {
+                result = r;
+                break;
+            }
+        }
+
+        Assert.Equal("fake ok", result?.Result);
+        Assert.Empty(client.Tasks.Active);
+        Assert.False(IsAlive(int.Parse(File.ReadAllText(cli.PathOf("cli.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task RunAsync_MissingCli_ThrowsNotFoundNamingThePath()
     {
         var client = ClaudeClient.Create(new ClaudeOrchestrationOptions { CliPath = "/nonexistent/claude" });
