@@ -141,15 +141,18 @@ public static partial class ClaudeMessageParser
     private static ClaudeMessage ParseTyped(ReadOnlySpan<byte> line, Kind kind, SystemKind systemKind)
     {
         var context = ClaudeMessageJsonContext.Default;
+        var wire = ClaudeWireJsonContext.Default;
         return kind switch
         {
-            Kind.Assistant => Deserialize(line, context.AssistantMessage),
-            Kind.User => Deserialize(line, context.UserMessage),
+            // The flattened types are read through their envelopes at the top level; going through the public
+            // types' converters would cost a second deserialisation pass per frame.
+            Kind.Assistant => Deserialize(line, wire.AssistantEnvelope).ToMessage(),
+            Kind.User => Deserialize(line, wire.UserEnvelope).ToMessage(),
             Kind.StreamEvent => Deserialize(line, context.StreamEventMessage),
             Kind.Result => Deserialize(line, context.ResultMessage),
             Kind.System => ParseSystem(line, systemKind, context),
             Kind.ControlRequest => Deserialize(line, context.ControlRequestMessage),
-            Kind.ControlResponse => Deserialize(line, context.ControlResponseMessage),
+            Kind.ControlResponse => Deserialize(line, wire.ControlResponseEnvelope).ToMessage(),
             Kind.ControlCancelRequest => Deserialize(line, context.ControlCancelRequestMessage),
             Kind.KeepAlive => Deserialize(line, context.KeepAliveMessage),
             Kind.ToolProgress => Deserialize(line, context.ToolProgressMessage),

@@ -34,12 +34,12 @@ internal sealed class ContentBlockConverter : JsonConverter<ContentBlock>
         {
             ContentBlock? block = PeekKind(reader) switch
             {
-                Kind.Text => JsonSerializer.Deserialize(ref reader, context.TextBlock),
-                Kind.ToolUse => JsonSerializer.Deserialize(ref reader, context.ToolUseBlock),
-                Kind.ToolResult => JsonSerializer.Deserialize(ref reader, context.ToolResultBlock),
-                Kind.Thinking => JsonSerializer.Deserialize(ref reader, context.ThinkingBlock),
-                Kind.RedactedThinking => JsonSerializer.Deserialize(ref reader, context.RedactedThinkingBlock),
-                Kind.ServerToolUse => JsonSerializer.Deserialize(ref reader, context.ServerToolUseBlock),
+                Kind.Text => context.TextBlock.ReadNested(ref reader),
+                Kind.ToolUse => context.ToolUseBlock.ReadNested(ref reader),
+                Kind.ToolResult => context.ToolResultBlock.ReadNested(ref reader),
+                Kind.Thinking => context.ThinkingBlock.ReadNested(ref reader),
+                Kind.RedactedThinking => context.RedactedThinkingBlock.ReadNested(ref reader),
+                Kind.ServerToolUse => context.ServerToolUseBlock.ReadNested(ref reader),
                 _ => null,
             };
             if (block is not null)
@@ -47,9 +47,10 @@ internal sealed class ContentBlockConverter : JsonConverter<ContentBlock>
                 return block;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            // A known kind with an unexpected shape. The reader is a struct over fully buffered input, so rewinding
+            // A known kind with an unexpected shape (read directly through the converter, a wrong token type surfaces
+            // as the reader's InvalidOperationException). The reader is a struct over fully buffered input, so rewinding
             // it is exact; if the JSON itself is malformed, ParseValue below throws again and the line is rejected.
             reader = start;
         }

@@ -10,7 +10,7 @@ internal sealed class UserContentConverter : JsonConverter<IReadOnlyList<Content
         reader.TokenType switch
         {
             JsonTokenType.String => [new TextBlock { Text = reader.GetString()! }],
-            JsonTokenType.StartArray => JsonSerializer.Deserialize(ref reader, ClaudeMessageJsonContext.Default.IReadOnlyListContentBlock),
+            JsonTokenType.StartArray => ClaudeMessageJsonContext.Default.IReadOnlyListContentBlock.ReadNested(ref reader),
             _ => throw new JsonException($"User message content must be a string or an array, not {reader.TokenType}."),
         };
 
