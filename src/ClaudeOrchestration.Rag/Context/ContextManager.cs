@@ -1,0 +1,619 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+using ClaudeOrchestration.Rag.Diagnostics;
+using ClaudeOrchestration.Rag.Embeddings;
+using ClaudeOrchestration.Rag.Knowledge;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.Tokenizers;
+
+namespace ClaudeOrchestration.Rag.Context;
+
+/// <summary>
+/// The default <see cref="IContextManager"/>: sessions in an <see cref="ISessionStore"/>, knowledge from an
+/// <see cref="IKnowledgeBase"/>, memory ranked with an embedding generator, and tokens counted with a
+/// Microsoft.ML.Tokenizers <see cref="Tokenizer"/> (by default <c>cl100k_base</c>, see <see cref="RagTokenizer"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Assembled context is XML-tagged text (Claude's recommended way to structure a prompt): <c>&lt;working_context&gt;</c>,
+/// <c>&lt;project&gt;</c>, <c>&lt;preferences&gt;</c>, <c>&lt;knowledge&gt;</c>, <c>&lt;memory&gt;</c>, <c>&lt;conversation&gt;</c>.
+/// Items are admitted in priority order — working context, project, preferences, the newest turns, knowledge by score,
+/// memory by score, older turns — while they fit the budget; an item that does not fit is shortened when at least
+/// 16 tokens remain, otherwise left out. The finished text is counted again and trimmed from the lowest priority until
+/// it fits, so <see cref="RelevantContext.TokenCount"/> never exceeds the budget.
+/// </para>
+/// <para>
+/// Thread-safe. Updates to one session are serialised in this process and guarded by the store's version check across
+/// processes.
+/// </para>
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "The batching wrapper only borrows the caller's generator; disposing it would dispose a generator this type does not own.")]
+public sealed class ContextManager : IContextManager
+{
+    private const int MaxUpdateAttempts = 16;
+    private const int MinTruncatedTokens = 16;
+    private const int MaxSessionIdLength = 256;
+    private const string TruncationMark = " …\n";
+
+    private readonly ISessionStore _store;
+    private readonly IKnowledgeBase? _knowledge;
+    private readonly BatchingEmbeddingGenerator _embedder;
+    private readonly ContextManagerOptions _options;
+    private readonly Tokenizer _tokenizer;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly KeyedAsyncLock _locks = new();
+    private readonly ContextCache _cache;
+
+    /// <summary>Creates a context manager.</summary>
+    /// <param name="store">Where sessions live.</param>
+    /// <param name="embeddingGenerator">Ranks memory items by similarity to the query; not disposed by the manager.</param>
+    /// <param name="knowledgeBase">Where knowledge is searched; <see langword="null"/> assembles context without knowledge.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="tokenizer">Counts tokens; <see langword="null"/> for <see cref="RagTokenizer.Default"/>.</param>
+    /// <param name="timeProvider">The clock for timestamps and idle expiry; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Logs conflicts, expiry and assembly figures (never content).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public ContextManager(
+        ISessionStore store,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        IKnowledgeBase? knowledgeBase = null,
+        ContextManagerOptions? options = null,
+        Tokenizer? tokenizer = null,
+        TimeProvider? timeProvider = null,
+        ILogger<ContextManager>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(embeddingGenerator);
+        _options = options ?? new ContextManagerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.DefaultTokenBudget, 1, "options.DefaultTokenBudget");
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxHistoryTurns, "options.MaxHistoryTurns");
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxMemoryItems, "options.MaxMemoryItems");
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.PriorityRecentTurns, "options.PriorityRecentTurns");
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxKnowledgeResults, "options.MaxKnowledgeResults");
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.CacheCapacity, "options.CacheCapacity");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.IdleTimeout, TimeSpan.Zero, "options.IdleTimeout");
+        _store = store;
+        _knowledge = knowledgeBase;
+        _embedder = new BatchingEmbeddingGenerator(embeddingGenerator);
+        _tokenizer = tokenizer ?? RagTokenizer.Default;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _cache = new ContextCache(_options.CacheCapacity);
+    }
+
+    /// <inheritdoc />
+    public async Task<ContextSession> CreateSessionAsync(
+        string? sessionId = null,
+        Action<ContextSession>? initialize = null,
+        CancellationToken cancellationToken = default)
+    {
+        var id = sessionId ?? Guid.NewGuid().ToString("N");
+        ValidateSessionId(id);
+        var session = new ContextSession { Id = id };
+        initialize?.Invoke(session);
+        var now = _timeProvider.GetUtcNow();
+        session.Version = 1;
+        session.CreatedAt = now;
+        session.UpdatedAt = now;
+        session.LastAccessedAt = now;
+        session.AccessCount = 0;
+        session.TotalTurns = 0;
+        session.TotalTurnTokens = 0;
+        Normalize(session, now);
+        if (!await _store.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"A session with id '{id}' already exists; pick another id, or change the existing session with UpdateSessionAsync.");
+        }
+
+        return session;
+    }
+
+    /// <inheritdoc />
+    public async Task<ContextSession?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ValidateSessionId(sessionId);
+        if (!await _store.TouchAsync(sessionId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<ContextSession> UpdateSessionAsync(string sessionId, Action<ContextSession> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return UpdateSessionAsync(
+            sessionId,
+            (session, _) =>
+            {
+                update(session);
+                return ValueTask.CompletedTask;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ContextSession> UpdateSessionAsync(
+        string sessionId,
+        Func<ContextSession, CancellationToken, ValueTask> update,
+        CancellationToken cancellationToken = default)
+    {
+        ValidateSessionId(sessionId);
+        ArgumentNullException.ThrowIfNull(update);
+        using (await _locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        {
+            for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
+            {
+                var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new SessionNotFoundException(sessionId);
+                var before = (session.Version, session.CreatedAt, session.AccessCount, session.TotalTurns, session.TotalTurnTokens);
+                await update(session, cancellationToken).ConfigureAwait(false);
+
+                // The bookkeeping is the manager's: whatever the delegate did to it is put back.
+                var now = _timeProvider.GetUtcNow();
+                session.Version = before.Version + 1;
+                session.CreatedAt = before.CreatedAt;
+                session.AccessCount = before.AccessCount;
+                session.TotalTurns = before.TotalTurns;
+                session.TotalTurnTokens = before.TotalTurnTokens;
+                session.UpdatedAt = now;
+                session.LastAccessedAt = now;
+                Normalize(session, now);
+                if (await _store.TryUpdateAsync(session, before.Version, cancellationToken).ConfigureAwait(false))
+                {
+                    _cache.RemoveSession(sessionId);
+                    return session;
+                }
+
+                Log.SessionUpdateConflict(_logger, sessionId, before.Version);
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"Session '{sessionId}' kept changing under other writers; the update was attempted {MaxUpdateAttempts} times and not saved.");
+    }
+
+    /// <inheritdoc />
+    public Task<ContextSession> AddTurnAsync(string sessionId, ChatRole role, string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return UpdateSessionAsync(sessionId, s => s.History.Add(new ConversationTurn { Role = role, Content = content }), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ContextSession> RememberAsync(string sessionId, string fact, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(fact))
+        {
+            throw new ArgumentException("The fact to remember is empty.", nameof(fact));
+        }
+
+        return UpdateSessionAsync(sessionId, s => s.Memory.Add(new MemoryItem { Text = fact }), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ValidateSessionId(sessionId);
+        using (await _locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        {
+            var deleted = await _store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            _cache.RemoveSession(sessionId);
+            return deleted;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListSessionIdsAsync(CancellationToken cancellationToken = default) =>
+        _store.ListIdsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<SessionStatistics?> GetStatisticsAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ValidateSessionId(sessionId);
+        var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        return new SessionStatistics
+        {
+            SessionId = session.Id,
+            CreatedAt = session.CreatedAt,
+            UpdatedAt = session.UpdatedAt,
+            LastAccessedAt = session.LastAccessedAt,
+            IdleTime = now > session.LastAccessedAt ? now - session.LastAccessedAt : TimeSpan.Zero,
+            Version = session.Version,
+            AccessCount = session.AccessCount,
+            TotalTurns = session.TotalTurns,
+            TotalTurnTokens = session.TotalTurnTokens,
+            HistoryTurns = session.History.Count,
+            HistoryTokens = session.History.Sum(t => (long)(t.TokenCount ?? _tokenizer.CountTokens(t.Content))),
+            MemoryItems = session.Memory.Count,
+            Preferences = session.Preferences.Count,
+        };
+    }
+
+    /// <inheritdoc />
+    public Task<RelevantContext> GetRelevantContextAsync(string sessionId, string query, CancellationToken cancellationToken = default) =>
+        GetRelevantContextAsync(sessionId, query, options: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<RelevantContext> GetRelevantContextAsync(
+        string sessionId,
+        string query,
+        ContextRequestOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ValidateSessionId(sessionId);
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            throw new ArgumentException("The query is empty; pass the task or question the context is for.", nameof(query));
+        }
+
+        var budget = options?.TokenBudget ?? _options.DefaultTokenBudget;
+        if (budget < 1)
+        {
+            throw new ArgumentException($"ContextRequestOptions.TokenBudget is {budget}; it must be at least 1.", nameof(options));
+        }
+
+        var maxKnowledge = options?.MaxKnowledgeResults ?? _options.MaxKnowledgeResults;
+        if (maxKnowledge < 0)
+        {
+            throw new ArgumentException($"ContextRequestOptions.MaxKnowledgeResults is {maxKnowledge}; it must not be negative.", nameof(options));
+        }
+
+        if (!await _store.TouchAsync(sessionId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new SessionNotFoundException(sessionId);
+        }
+
+        var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new SessionNotFoundException(sessionId);
+        var filter = options?.KnowledgeFilter
+            ?? (_options.RestrictKnowledgeToProject && session.Project is not null ? new KnowledgeFilter { Project = session.Project } : null);
+        var key = new ContextCache.Key(sessionId, query, OptionsKey(budget, maxKnowledge, filter));
+
+        // Read before searching: a knowledge change during assembly leaves the entry stale, never wrongly fresh.
+        var knowledgeVersion = _knowledge?.Version ?? 0;
+        if (_cache.TryGet(key, session.Version, knowledgeVersion, out var cached))
+        {
+            RagTelemetry.ContextRequests.Add(1, new KeyValuePair<string, object?>("cache", "hit"));
+            return cached!;
+        }
+
+        using var activity = RagTelemetry.ActivitySource.StartActivity("rag.context.assemble");
+        var context = await AssembleAsync(session, query, budget, maxKnowledge, filter, cancellationToken).ConfigureAwait(false);
+        _cache.Set(key, session.Version, knowledgeVersion, context);
+        RagTelemetry.ContextRequests.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
+        RagTelemetry.ContextTokens.Record(context.TokenCount);
+        Log.ContextAssembled(_logger, sessionId, context.TokenCount, budget, context.OmittedItemCount);
+        return context;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ExpireIdleSessionsAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = _timeProvider.GetUtcNow() - _options.IdleTimeout;
+        var expired = await _store.DeleteIdleAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        foreach (var id in expired)
+        {
+            _cache.RemoveSession(id);
+        }
+
+        if (expired.Count > 0)
+        {
+            RagTelemetry.SessionsExpired.Add(expired.Count);
+            Log.SessionsExpired(_logger, expired.Count, cutoff);
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>The number of cached contexts (for tests).</summary>
+    internal int CachedContextCount => _cache.Count;
+
+    private async Task<RelevantContext> AssembleAsync(
+        ContextSession session,
+        string query,
+        int budget,
+        int maxKnowledge,
+        KnowledgeFilter? filter,
+        CancellationToken cancellationToken)
+    {
+        var candidates = new List<Candidate>();
+        void Add(ContextSectionKind kind, string text, int order, KnowledgeSearchResult? knowledge = null) =>
+            candidates.Add(new Candidate(kind, text, candidates.Count, order, knowledge));
+
+        if (!string.IsNullOrWhiteSpace(session.WorkingContext))
+        {
+            Add(ContextSectionKind.WorkingContext, session.WorkingContext.Trim() + "\n", 0);
+        }
+
+        if (session.Project is not null || !string.IsNullOrWhiteSpace(session.ProjectContext))
+        {
+            Add(ContextSectionKind.ProjectContext, string.IsNullOrWhiteSpace(session.ProjectContext) ? string.Empty : session.ProjectContext.Trim() + "\n", 0);
+        }
+
+        var preferenceOrder = 0;
+        foreach (var (name, value) in session.Preferences.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Add(ContextSectionKind.Preferences, $"- {name}: {value}\n", preferenceOrder++);
+        }
+
+        var history = session.History;
+        var recent = Math.Min(_options.PriorityRecentTurns, history.Count);
+        for (var i = history.Count - 1; i >= history.Count - recent; i--)
+        {
+            Add(ContextSectionKind.History, RenderTurn(history[i]), i);
+        }
+
+        if (_knowledge is not null && maxKnowledge > 0)
+        {
+            var found = await _knowledge.SearchAsync(
+                query,
+                new KnowledgeSearchOptions
+                {
+                    Top = maxKnowledge,
+                    MinScore = _options.MinKnowledgeScore,
+                    Filter = filter,
+                    Hybrid = _options.HybridKnowledgeSearch,
+                },
+                cancellationToken).ConfigureAwait(false);
+            for (var rank = 0; rank < found.Count; rank++)
+            {
+                var hit = found[rank];
+                var source = Escape(hit.SourcePath ?? hit.DocumentId);
+                Add(ContextSectionKind.Knowledge, $"<chunk source=\"{source}\" index=\"{hit.ChunkIndex}\">\n{hit.Text}\n</chunk>\n", rank, hit);
+            }
+        }
+
+        if (session.Memory.Count > 0)
+        {
+            var ranked = await RankMemoryAsync(query, session.Memory, cancellationToken).ConfigureAwait(false);
+            for (var rank = 0; rank < ranked.Count; rank++)
+            {
+                Add(ContextSectionKind.Memory, $"- {ranked[rank].Text.Trim()}\n", rank);
+            }
+        }
+
+        for (var i = history.Count - recent - 1; i >= 0; i--)
+        {
+            Add(ContextSectionKind.History, RenderTurn(history[i]), i);
+        }
+
+        // Admit by priority while the budget lasts; a section's tags are paid for by its first item.
+        var project = session.Project;
+        var sectionCost = new Dictionary<ContextSectionKind, int>();
+        var selected = new List<Selected>();
+        var used = 0;
+        var omitted = 0;
+        var markTokens = _tokenizer.CountTokens(TruncationMark);
+        foreach (var candidate in candidates)
+        {
+            var opening = 0;
+            if (!sectionCost.ContainsKey(candidate.Kind))
+            {
+                var (open, close) = Tags(candidate.Kind, project);
+                opening = _tokenizer.CountTokens(open + close) + 1;
+            }
+
+            var cost = _tokenizer.CountTokens(candidate.Text) + opening;
+            if (used + cost <= budget)
+            {
+                selected.Add(new Selected(candidate, candidate.Text, Truncated: false));
+                sectionCost[candidate.Kind] = 0;
+                used += cost;
+                continue;
+            }
+
+            var room = budget - used - opening - markTokens;
+            if (room >= MinTruncatedTokens)
+            {
+                var cut = _tokenizer.GetIndexByTokenCount(candidate.Text, room, out _, out _);
+                if (cut > 0)
+                {
+                    var shortened = candidate.Text[..cut].TrimEnd() + TruncationMark;
+                    var shortenedCost = _tokenizer.CountTokens(shortened) + opening;
+                    if (used + shortenedCost <= budget)
+                    {
+                        selected.Add(new Selected(candidate, shortened, Truncated: true));
+                        sectionCost[candidate.Kind] = 0;
+                        used += shortenedCost;
+                        continue;
+                    }
+                }
+            }
+
+            omitted++;
+        }
+
+        // Token counts of parts do not add up exactly to the count of the whole: check the whole, drop from the bottom.
+        var (text, sections) = Render(selected, project);
+        var tokens = _tokenizer.CountTokens(text);
+        while (tokens > budget && selected.Count > 0)
+        {
+            var lowest = selected.MaxBy(s => s.Candidate.Priority)!;
+            selected.Remove(lowest);
+            omitted++;
+            (text, sections) = Render(selected, project);
+            tokens = _tokenizer.CountTokens(text);
+        }
+
+        return new RelevantContext
+        {
+            SessionId = session.Id,
+            Query = query,
+            Text = text,
+            TokenCount = tokens,
+            TokenBudget = budget,
+            Sections = sections,
+            Knowledge = [.. selected.Where(s => s.Candidate.Knowledge is not null).OrderBy(s => s.Candidate.Order).Select(s => s.Candidate.Knowledge!)],
+            OmittedItemCount = omitted,
+            SessionVersion = session.Version,
+        };
+    }
+
+    private async Task<List<MemoryItem>> RankMemoryAsync(string query, List<MemoryItem> memory, CancellationToken cancellationToken)
+    {
+        var embeddings = await _embedder.GenerateAsync([query, .. memory.Select(m => m.Text)], null, cancellationToken).ConfigureAwait(false);
+        var queryVector = embeddings[0].Vector;
+        return [.. memory
+            .Select((item, i) => (Item: item, Index: i, Score: TensorPrimitives.CosineSimilarity(queryVector.Span, embeddings[i + 1].Vector.Span)))
+            .Where(m => m.Score >= _options.MinMemoryScore)
+            .OrderByDescending(m => m.Score)
+            .ThenByDescending(m => m.Index)
+            .Select(m => m.Item)];
+    }
+
+    private static (string Text, IReadOnlyList<ContextSection> Sections) Render(List<Selected> selected, string? project)
+    {
+        var sections = new List<ContextSection>();
+        var text = new StringBuilder();
+        foreach (var kind in Enum.GetValues<ContextSectionKind>())
+        {
+            var items = selected.Where(s => s.Candidate.Kind == kind).OrderBy(s => s.Candidate.Order).ToList();
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            var (open, close) = Tags(kind, project);
+            var section = new StringBuilder(open);
+            foreach (var item in items)
+            {
+                section.Append(item.Text);
+            }
+
+            section.Append(close);
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(section);
+            sections.Add(new ContextSection
+            {
+                Kind = kind,
+                Text = section.ToString(),
+                ItemCount = items.Count,
+                TruncatedItemCount = items.Count(i => i.Truncated),
+            });
+        }
+
+        return (text.ToString(), sections);
+    }
+
+    private static (string Open, string Close) Tags(ContextSectionKind kind, string? project) => kind switch
+    {
+        ContextSectionKind.WorkingContext => ("<working_context>\n", "</working_context>\n"),
+        ContextSectionKind.ProjectContext => (project is null ? "<project>\n" : $"<project name=\"{Escape(project)}\">\n", "</project>\n"),
+        ContextSectionKind.Preferences => ("<preferences>\n", "</preferences>\n"),
+        ContextSectionKind.Knowledge => ("<knowledge>\n", "</knowledge>\n"),
+        ContextSectionKind.Memory => ("<memory>\n", "</memory>\n"),
+        _ => ("<conversation>\n", "</conversation>\n"),
+    };
+
+    private static string RenderTurn(ConversationTurn turn) => $"{turn.Role.Value}: {turn.Content.Trim()}\n";
+
+    private static string Escape(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("\"", "&quot;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace("\n", " ", StringComparison.Ordinal);
+
+    private static string OptionsKey(int budget, int maxKnowledge, KnowledgeFilter? filter) =>
+        filter is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{budget}|{maxKnowledge}")
+            : string.Join(
+                '\u001f',
+                budget.ToString(CultureInfo.InvariantCulture),
+                maxKnowledge.ToString(CultureInfo.InvariantCulture),
+                filter.Project ?? "\0",
+                filter.DocumentId ?? "\0",
+                filter.SourcePath ?? "\0",
+                string.Join('\u001e', filter.Tags ?? []));
+
+    private void Normalize(ContextSession session, DateTimeOffset now)
+    {
+        if (session.History is null || session.Memory is null || session.Preferences is null)
+        {
+            throw new ArgumentException("A session's History, Memory and Preferences must not be null.", nameof(session));
+        }
+
+        foreach (var turn in session.History)
+        {
+            if (turn?.Content is null)
+            {
+                throw new ArgumentException("A session's history contains a null turn or a turn without content.", nameof(session));
+            }
+
+            if (turn.Timestamp == default)
+            {
+                turn.Timestamp = now;
+            }
+
+            if (turn.TokenCount is null)
+            {
+                // A turn without a count is new: count it once, for the running totals too.
+                turn.TokenCount = _tokenizer.CountTokens(turn.Content);
+                session.TotalTurns++;
+                session.TotalTurnTokens += turn.TokenCount.Value;
+            }
+        }
+
+        if (session.History.Count > _options.MaxHistoryTurns)
+        {
+            session.History.RemoveRange(0, session.History.Count - _options.MaxHistoryTurns);
+        }
+
+        foreach (var item in session.Memory)
+        {
+            if (string.IsNullOrWhiteSpace(item?.Text))
+            {
+                throw new ArgumentException("A session's memory contains a null or empty item.", nameof(session));
+            }
+
+            if (item.CreatedAt == default)
+            {
+                item.CreatedAt = now;
+            }
+        }
+
+        if (session.Memory.Count > _options.MaxMemoryItems)
+        {
+            session.Memory.RemoveRange(0, session.Memory.Count - _options.MaxMemoryItems);
+        }
+
+        foreach (var (name, value) in session.Preferences)
+        {
+            if (string.IsNullOrWhiteSpace(name) || value is null)
+            {
+                throw new ArgumentException($"Preference '{name}' has an empty name or a null value.", nameof(session));
+            }
+        }
+    }
+
+    private static void ValidateSessionId(string sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        if (string.IsNullOrWhiteSpace(sessionId) || sessionId.Length > MaxSessionIdLength)
+        {
+            throw new ArgumentException($"A session id must be 1 to {MaxSessionIdLength} characters and not only whitespace.", nameof(sessionId));
+        }
+    }
+
+    private sealed record Candidate(ContextSectionKind Kind, string Text, int Priority, int Order, KnowledgeSearchResult? Knowledge);
+
+    private sealed record Selected(Candidate Candidate, string Text, bool Truncated);
+}

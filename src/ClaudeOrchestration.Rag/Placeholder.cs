@@ -1,1 +1,0 @@
-namespace ClaudeOrchestration.Rag; internal static class Placeholder { }

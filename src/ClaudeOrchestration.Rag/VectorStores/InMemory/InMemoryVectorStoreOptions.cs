@@ -1,0 +1,20 @@
+using ClaudeOrchestration.Rag.VectorStores.Hnsw;
+using Microsoft.Extensions.AI;
+
+namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
+
+/// <summary>Options for <see cref="InMemoryVectorStore"/>.</summary>
+public sealed class InMemoryVectorStoreOptions
+{
+    /// <summary>
+    /// Gets or sets the embedding generator used by collections whose vector properties are not vectors (for example a
+    /// <see cref="string"/> property) and for searches with non-vector input. Default: none.
+    /// </summary>
+    public IEmbeddingGenerator? EmbeddingGenerator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the HNSW parameters used for vector properties declared with <c>IndexKind = IndexKind.Hnsw</c>
+    /// (other properties are searched exactly). Unfiltered searches of such properties are approximate; filtered ones stay exact.
+    /// </summary>
+    public HnswIndexOptions Hnsw { get; set; } = new();
+}

@@ -1,0 +1,629 @@
+#pragma warning disable MEVD9001 // ProviderServices is MEVD's documented (experimental) extension point for connectors.
+
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.VectorData;
+using Microsoft.Extensions.VectorData.ProviderServices;
+
+namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
+
+/// <summary>
+/// A collection of a <see cref="SqliteVectorStore"/>: one table whose columns are the record's key, data properties and
+/// vectors (float32 BLOBs). Obtain one from <see cref="SqliteVectorStore.GetCollection{TKey, TRecord}"/>.
+/// </summary>
+/// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="int"/>, <see cref="long"/> or <see cref="Guid"/> (<see cref="object"/> for dynamic collections).</typeparam>
+/// <typeparam name="TRecord">The record type.</typeparam>
+/// <remarks>
+/// <para>
+/// Filters: <c>GetAsync(filter, …)</c> translates the LINQ filter to a SQL <c>WHERE</c> clause. A filtered search first
+/// selects the matching keys with that clause, then scans only those vectors; an unfiltered search scans them all. Both
+/// accept the same filters as the in-memory store (<c>== != &lt; &lt;= &gt; &gt;=</c>, <c>&amp;&amp; || !</c>, bool
+/// properties, captured variables, <c>Contains</c>); anything else throws <see cref="NotSupportedException"/>.
+/// </para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+#pragma warning disable CA1711 // "Collection" is MEVD's own name for this concept (VectorStoreCollection).
+public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+#pragma warning restore CA1711
+    where TKey : notnull
+    where TRecord : class
+{
+    private readonly SqliteVectorStore _store;
+    private readonly RecordBinding<TKey, TRecord> _binding;
+    private readonly VectorStoreCollectionMetadata _metadata;
+    private readonly string _table;
+    private readonly string _keyColumn;
+    private readonly string _dataColumns;
+    private readonly string _allColumns;
+    private readonly string _upsertSql;
+    private volatile bool _schemaVerified;
+
+    internal SqliteCollection(SqliteVectorStore store, string name, CollectionModel model)
+    {
+        _store = store;
+        Name = name;
+        _binding = new RecordBinding<TKey, TRecord>(model, name);
+        _metadata = new VectorStoreCollectionMetadata
+        {
+            VectorStoreSystemName = SqliteVectorStore.SystemName,
+            VectorStoreName = store.DatabasePath,
+            CollectionName = name,
+        };
+
+        _table = SqliteSql.Quote(name);
+        _keyColumn = SqliteSql.Quote(_binding.KeyProperty.StorageName);
+        var dataColumns = _binding.DataProperties.Select(p => SqliteSql.Quote(p.StorageName)).ToList();
+        var vectorColumns = _binding.VectorProperties.Select(p => SqliteSql.Quote(p.StorageName)).ToList();
+        _dataColumns = string.Join(", ", [_keyColumn, .. dataColumns]);
+        _allColumns = string.Join(", ", [_keyColumn, .. dataColumns, .. vectorColumns]);
+
+        var valueColumns = dataColumns.Concat(vectorColumns).ToList();
+        var parameters = string.Join(", ", Enumerable.Range(0, valueColumns.Count + 1).Select(i => $"@p{i}"));
+        var conflict = valueColumns.Count == 0
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + string.Join(", ", valueColumns.Select(c => $"{c} = excluded.{c}"));
+        _upsertSql = $"INSERT INTO {_table} ({_allColumns}) VALUES ({parameters}) ON CONFLICT({_keyColumn}) {conflict};";
+    }
+
+    /// <inheritdoc />
+    public override string Name { get; }
+
+    /// <inheritdoc />
+    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default)
+        => _store.CollectionExistsAsync(Name, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Creates the table (and an index per data property marked <c>IsIndexed</c>) if it does not exist.</remarks>
+    public override async Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
+    {
+        await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SqliteSql.CreateRegistry;
+            _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            var signature = await SqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken, transaction).ConfigureAwait(false);
+            if (signature is null)
+            {
+                command.CommandText = CreateTableSql();
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                command.CommandText = SqliteSql.InsertRegistry;
+                _ = command.Parameters.AddWithValue("@name", Name);
+                _ = command.Parameters.AddWithValue("@signature", _binding.Signature);
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                CheckSignature(signature);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaVerified = true;
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(EnsureCollectionExistsAsync));
+        }
+        finally
+        {
+            _ = _store.WriteGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        _schemaVerified = false;
+        return _store.EnsureCollectionDeletedAsync(Name, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var includeVectors = options?.IncludeVectors ?? false;
+        _binding.ThrowIfIncludeVectorsUnsupported(includeVectors);
+        var boxedKey = _binding.BoxKey(key);
+        var found = await ReadByKeysAsync([boxedKey], includeVectors, nameof(GetAsync), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0].Record;
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<TRecord> GetAsync(
+        IEnumerable<TKey> keys,
+        RecordRetrievalOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var includeVectors = options?.IncludeVectors ?? false;
+        _binding.ThrowIfIncludeVectorsUnsupported(includeVectors);
+        var boxedKeys = keys.Select(_binding.BoxKey).ToList();
+        var found = await ReadByKeysAsync(boxedKeys, includeVectors, nameof(GetAsync), cancellationToken).ConfigureAwait(false);
+        foreach (var (_, record) in found)
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<TRecord> GetAsync(
+        Expression<Func<TRecord, bool>> filter,
+        int top,
+        FilteredRecordRetrievalOptions<TRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new FilteredRecordRetrievalOptions<TRecord>();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        _binding.ThrowIfIncludeVectorsUnsupported(options.IncludeVectors);
+
+        var (where, parameters) = SqliteFilterTranslator.Translate(filter, _binding.Model);
+        var sql = new StringBuilder()
+            .Append("SELECT ").Append(options.IncludeVectors ? _allColumns : _dataColumns)
+            .Append(" FROM ").Append(_table).Append(" WHERE ").Append(where);
+        AppendOrderBy(sql, options);
+        sql.Append(" LIMIT @top OFFSET @skip;");
+
+        var records = new List<TRecord>();
+        try
+        {
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = sql.ToString();
+            AddParameters(command, "@f", parameters);
+            _ = command.Parameters.AddWithValue("@top", top);
+            _ = command.Parameters.AddWithValue("@skip", options.Skip);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(ReadRecord(reader, options.IncludeVectors).Record);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(GetAsync));
+        }
+
+        foreach (var record in records)
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
+        => DeleteAsync([key], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>All keys are deleted in one transaction.</remarks>
+    public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var boxedKeys = keys.Select(_binding.BoxKey).ToList();
+        if (boxedKeys.Count == 0)
+        {
+            return;
+        }
+
+        await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var chunk in boxedKeys.Chunk(SqliteSql.MaxInListParameters))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"DELETE FROM {_table} WHERE {_keyColumn} IN ({InList(command, chunk)});";
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _store.LoadedCache(Name)?.Write(table =>
+            {
+                foreach (var key in boxedKeys)
+                {
+                    _ = table.Remove(key);
+                }
+            });
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(DeleteAsync));
+        }
+        finally
+        {
+            _ = _store.WriteGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return UpsertAsync([record], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction per call: after a crash the database holds either every record of the batch or none of them.
+    /// Records are validated (keys, vector dimensions) and embeddings generated before the transaction starts.
+    /// </remarks>
+    public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var batch = records as IReadOnlyList<TRecord> ?? records.ToList();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var keys = new object[batch.Count];
+        var values = new object[batch.Count][];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch[i] ?? throw new ArgumentException("The batch contains a null record.", nameof(records));
+            keys[i] = _binding.KeyOf(record);
+            var row = new object[1 + _binding.DataProperties.Count + _binding.VectorProperties.Count];
+            row[0] = SqliteValueMapping.ToDb(keys[i]);
+            for (var d = 0; d < _binding.DataProperties.Count; d++)
+            {
+                row[1 + d] = SqliteValueMapping.ToDb(_binding.DataProperties[d].GetValueAsObject(record));
+            }
+
+            values[i] = row;
+        }
+
+        var vectors = await _binding.GetVectorsAsync(batch, keys, cancellationToken).ConfigureAwait(false);
+        var firstVector = 1 + _binding.DataProperties.Count;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            for (var v = 0; v < vectors[i].Length; v++)
+            {
+                values[i][firstVector + v] = SqliteValueMapping.VectorToBlob(vectors[i][v].Span);
+            }
+        }
+
+        await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = _upsertSql;
+            var parameters = new SqliteParameter[values[0].Length];
+            for (var p = 0; p < parameters.Length; p++)
+            {
+                parameters[p] = command.Parameters.Add(new SqliteParameter { ParameterName = $"@p{p}" });
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                for (var p = 0; p < parameters.Length; p++)
+                {
+                    parameters[p].Value = values[i][p];
+                }
+
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Committed: mirror the batch into the vector cache (if a search has loaded it) while still holding the write gate,
+            // so the cache sees writes in commit order.
+            _store.LoadedCache(Name)?.Write(table =>
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    table.Upsert(keys[i], vectors[i], null);
+                }
+            });
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(UpsertAsync));
+        }
+        finally
+        {
+            _ = _store.WriteGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Exact search over the collection's vectors held in memory (loaded on the first search). Scores follow the property's
+    /// distance function as in the in-memory store. With a filter, the matching keys are selected in SQL first and only their
+    /// vectors are scored. A vector property declared with <c>IndexKind = IndexKind.Hnsw</c> is searched approximately through
+    /// an HNSW graph (<see cref="SqliteVectorStoreOptions.Hnsw"/>) when there is no filter.
+    /// </remarks>
+    public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
+        TInput searchValue,
+        int top,
+        VectorSearchOptions<TRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new VectorSearchOptions<TRecord>();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        _binding.ThrowIfIncludeVectorsUnsupported(options.IncludeVectors);
+
+        var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(options);
+        var column = _binding.VectorColumnOf(vectorProperty);
+        var kind = _binding.ScoreKinds[column];
+        (string Sql, IReadOnlyList<object> Parameters)? filter = options.Filter is null ? null : SqliteFilterTranslator.Translate(options.Filter, _binding.Model);
+        var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
+
+        List<(object Key, double Score)> ranked;
+        try
+        {
+            var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
+            var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
+            ranked = cache.Read(table =>
+            {
+                List<(int Slot, double Score)> hits;
+                if (allowedKeys is null)
+                {
+                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, options.Skip, options.ScoreThreshold, default(AllSlots), filtered: false);
+                }
+                else
+                {
+                    var bitmap = SlotBitmap.Create(table.Count);
+                    foreach (var key in allowedKeys)
+                    {
+                        if (table.TryGetSlot(key, out var slot))
+                        {
+                            SlotBitmap.Set(bitmap, slot);
+                        }
+                    }
+
+                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, options.Skip, options.ScoreThreshold, new SlotBitmap(bitmap), filtered: true);
+                }
+
+                return hits.Select(h => (table.KeyAt(h.Slot), h.Score)).ToList();
+            });
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(SearchAsync));
+        }
+
+        var records = await ReadByKeysAsync(ranked.Select(r => r.Key).ToList(), options.IncludeVectors, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
+        var byKey = records.ToDictionary(r => r.Key, r => r.Record);
+        foreach (var (key, score) in ranked)
+        {
+            // A record deleted between the scan and the read is skipped.
+            if (byKey.TryGetValue(key, out var record))
+            {
+                yield return new VectorSearchResult<TRecord>(record, score);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    private string CreateTableSql()
+    {
+        var sql = new StringBuilder().Append("CREATE TABLE IF NOT EXISTS ").Append(_table).Append(" (").Append(_keyColumn)
+            .Append(SqliteValueMapping.ColumnType(_binding.KeyProperty.Type) == "INTEGER" ? " INTEGER" : " TEXT")
+            .Append(" PRIMARY KEY NOT NULL");
+        foreach (var data in _binding.DataProperties)
+        {
+            sql.Append(", ").Append(SqliteSql.Quote(data.StorageName)).Append(' ').Append(SqliteValueMapping.ColumnType(data.Type));
+        }
+
+        foreach (var vector in _binding.VectorProperties)
+        {
+            sql.Append(", ").Append(SqliteSql.Quote(vector.StorageName)).Append(" BLOB NOT NULL");
+        }
+
+        sql.Append(");");
+        foreach (var data in _binding.DataProperties.Where(d => d.IsIndexed))
+        {
+            sql.Append(" CREATE INDEX IF NOT EXISTS ").Append(SqliteSql.Quote($"ix_{Name}_{data.StorageName}"))
+                .Append(" ON ").Append(_table).Append(" (").Append(SqliteSql.Quote(data.StorageName)).Append(");");
+        }
+
+        return sql.ToString();
+    }
+
+    private void CheckSignature(string signature)
+    {
+        if (!string.Equals(signature, _binding.Signature, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Collection '{Name}' in '{_store.DatabasePath}' was created with schema [{signature}] but this collection object has schema [{_binding.Signature}]. "
+                + "Use the same record type (or an equivalent definition), or delete the collection first.");
+        }
+    }
+
+    /// <summary>Opens a connection, checking once per collection object that the collection exists with this schema.</summary>
+    private async Task<SqliteConnection> OpenVerifiedAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_schemaVerified)
+        {
+            return connection;
+        }
+
+        try
+        {
+            var signature = await SqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken).ConfigureAwait(false)
+                ?? throw new VectorStoreException($"Collection '{Name}' does not exist in '{_store.DatabasePath}'; call EnsureCollectionExistsAsync first.")
+                {
+                    VectorStoreSystemName = SqliteVectorStore.SystemName,
+                    VectorStoreName = _store.DatabasePath,
+                    CollectionName = Name,
+                };
+            CheckSignature(signature);
+            _schemaVerified = true;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<SqliteVectorCache> GetLoadedCacheAsync(CancellationToken cancellationToken)
+    {
+        var cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw));
+        if (cache.Loaded)
+        {
+            return cache;
+        }
+
+        // Loading holds the write gate, so no write of this store commits between the read and the cache going live.
+        await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (cache.Loaded)
+            {
+                return cache;
+            }
+
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            var vectorColumns = _binding.VectorProperties.Select(p => SqliteSql.Quote(p.StorageName));
+            command.CommandText = $"SELECT {string.Join(", ", [_keyColumn, .. vectorColumns])} FROM {_table};";
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+            // Until Loaded is set nobody else touches the table: searches wait on the gate, writers skip unloaded caches.
+            var table = cache.Table;
+            table.Clear();
+            var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!;
+                for (var v = 0; v < vectors.Length; v++)
+                {
+                    vectors[v] = SqliteValueMapping.BlobToVector(reader, 1 + v);
+                    if (vectors[v].Length != _binding.Dimensions[v])
+                    {
+                        throw new InvalidDataException(
+                            $"Record '{key}' of collection '{Name}' stores a vector of {vectors[v].Length} dimensions in '{_binding.VectorProperties[v].StorageName}'; expected {_binding.Dimensions[v]}.");
+                    }
+                }
+
+                table.Upsert(key, vectors, null);
+            }
+
+            cache.Loaded = true;
+            SqliteVectorStore.LogCacheLoaded(_store.Logger, table.Count, Name);
+            return cache;
+        }
+        finally
+        {
+            _ = _store.WriteGate.Release();
+        }
+    }
+
+    private async Task<List<object>> SelectKeysAsync(string where, IReadOnlyList<object> parameters, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {_keyColumn} FROM {_table} WHERE {where};";
+        AddParameters(command, "@f", parameters);
+        var keys = new List<object>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!);
+        }
+
+        return keys;
+    }
+
+    private async Task<List<(object Key, TRecord Record)>> ReadByKeysAsync(List<object> keys, bool includeVectors, string operation, CancellationToken cancellationToken)
+    {
+        var found = new List<(object Key, TRecord Record)>(keys.Count);
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        try
+        {
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in keys.Chunk(SqliteSql.MaxInListParameters))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT {(includeVectors ? _allColumns : _dataColumns)} FROM {_table} WHERE {_keyColumn} IN ({InList(command, chunk)});";
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found.Add(ReadRecord(reader, includeVectors));
+                }
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, operation);
+        }
+
+        return found;
+    }
+
+    private (object Key, TRecord Record) ReadRecord(SqliteDataReader reader, bool includeVectors)
+    {
+        var key = SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!;
+        var firstVector = 1 + _binding.DataProperties.Count;
+        var record = _binding.Materialize(
+            key,
+            i => SqliteValueMapping.FromDb(reader, 1 + i, _binding.DataProperties[i].Type),
+            includeVectors ? v => SqliteValueMapping.BlobToVector(reader, firstVector + v) : null);
+        return (key, record);
+    }
+
+    private void AppendOrderBy(StringBuilder sql, FilteredRecordRetrievalOptions<TRecord> options)
+    {
+        if (options.OrderBy is null)
+        {
+            return;
+        }
+
+        var values = options.OrderBy(new FilteredRecordRetrievalOptions<TRecord>.OrderByDefinition()).Values;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var property = _binding.Model.GetDataOrKeyProperty(values[i].PropertySelector);
+            sql.Append(i == 0 ? " ORDER BY " : ", ").Append(SqliteSql.Quote(property.StorageName)).Append(values[i].Ascending ? " ASC" : " DESC");
+        }
+    }
+
+    private static string InList(SqliteCommand command, object[] keys)
+    {
+        var names = new string[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            names[i] = string.Create(CultureInfo.InvariantCulture, $"@k{i}");
+            _ = command.Parameters.AddWithValue(names[i], SqliteValueMapping.ToDb(keys[i]));
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private static void AddParameters(SqliteCommand command, string prefix, IReadOnlyList<object> parameters)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            _ = command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}"), parameters[i]);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-namespace ClaudeOrchestration.Rag.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Placeholder_Builds() => Assert.True(true);
-}
