@@ -7,7 +7,11 @@ namespace ClaudeOrchestration.Rag.VectorStores.Hnsw;
 /// numbered in insertion order and keep their own copy of the vector (normalised for cosine). Removal marks a node deleted:
 /// it still routes searches but is never returned; the owner rebuilds the graph when deleted nodes pile up.
 /// </summary>
-/// <remarks>Writers must be serialised against everything else; concurrent searches are safe (each has its own visited set).</remarks>
+/// <remarks>
+/// Writers must be serialised against everything else; concurrent searches are safe (each thread has its own
+/// <see cref="HnswScratch"/>). Layer-0 links live in chunked flat arrays (a count followed by up to <c>2M</c> ids per
+/// node) and upper-layer links in one small array per node that has any, so inserting and pruning never allocate.
+/// </remarks>
 internal sealed class HnswIndex
 {
     private const int ChunkShift = 12;
@@ -17,13 +21,17 @@ internal sealed class HnswIndex
     private readonly ScoreKind _kind;
     private readonly int _m;
     private readonly int _maxLayer0;
+    private readonly int _stride0;
+    private readonly int _strideUpper;
     private readonly int _efConstruction;
     private readonly double _levelMultiplier;
     private readonly Random _random;
+    private readonly HnswScratch _buildScratch = new();
+    private readonly (float Score, int Id)[] _pruneBuffer;
     private float[][] _chunks = [];
-    private int[][][] _links = [];
+    private int[][] _layer0 = [];
+    private int[]?[] _upper = [];
     private ulong[] _deleted = [];
-    private ulong[] _buildVisited = [];
     private int _entryPoint = -1;
     private int _maxLevel = -1;
 
@@ -36,10 +44,13 @@ internal sealed class HnswIndex
         _kind = kind;
         _m = options.M;
         _maxLayer0 = 2 * options.M;
+        _stride0 = _maxLayer0 + 1;
+        _strideUpper = _m + 1;
         _efConstruction = options.EfConstruction;
         EfSearch = options.EfSearch;
         _levelMultiplier = 1 / Math.Log(options.M);
         _random = options.Seed is int seed ? new Random(seed) : new Random();
+        _pruneBuffer = new (float Score, int Id)[_maxLayer0 + 1];
     }
 
     public int Dimensions { get; }
@@ -64,13 +75,11 @@ internal sealed class HnswIndex
         var node = NodeCount;
         Store(node, vector);
         var level = RandomLevel();
-        var links = new int[level + 1][];
-        for (var l = 0; l <= level; l++)
+        if (level > 0)
         {
-            links[l] = [];
+            _upper[node] = new int[level * _strideUpper];
         }
 
-        _links[node] = links;
         NodeCount++;
 
         if (_entryPoint < 0)
@@ -88,23 +97,20 @@ internal sealed class HnswIndex
             (entry, entryScore) = Greedy(query, entry, entryScore, l);
         }
 
-        if (_buildVisited.Length < (NodeCount + 63) >> 6)
-        {
-            _buildVisited = new ulong[Math.Max(64, _buildVisited.Length * 2)];
-        }
-
+        var scratch = _buildScratch;
         for (var l = Math.Min(level, _maxLevel); l >= 0; l--)
         {
-            Array.Clear(_buildVisited);
-            var candidates = SearchLayer(query, entry, entryScore, _efConstruction, l, _buildVisited);
-            var selected = SelectNeighbours(candidates, _m);
-            links[l] = selected;
-            foreach (var neighbour in selected)
+            var count = SearchLayer(query, entry, entryScore, _efConstruction, l, scratch);
+            var found = scratch.Ordered.AsSpan(0, count);
+            var block = LinkBlock(node, l);
+            var selected = SelectNeighbours(found, _m, block[1..]);
+            block[0] = selected;
+            foreach (var neighbour in block.Slice(1, selected))
             {
                 Connect(neighbour, node, l);
             }
 
-            (entryScore, entry) = candidates[0];
+            (entryScore, entry) = found[0];
         }
 
         if (level > _maxLevel)
@@ -158,10 +164,11 @@ internal sealed class HnswIndex
             (entry, entryScore) = Greedy(q, entry, entryScore, l);
         }
 
-        var visited = new ulong[(NodeCount + 63) >> 6];
-        var candidates = SearchLayer(q, entry, entryScore, Math.Max(ef, top), 0, visited);
-        var results = new List<(float Score, int Id)>(Math.Min(top, candidates.Count));
-        foreach (var candidate in candidates)
+        var scratch = HnswScratch.ForCurrentThread;
+        var count = SearchLayer(q, entry, entryScore, Math.Max(ef, top), 0, scratch);
+        var found = scratch.Ordered.AsSpan(0, count);
+        var results = new List<(float Score, int Id)>(Math.Min(top, found.Length));
+        foreach (var candidate in found)
         {
             if (!IsDeleted(candidate.Id))
             {
@@ -185,11 +192,13 @@ internal sealed class HnswIndex
         {
             Array.Resize(ref _chunks, chunk + 1);
             _chunks[chunk] = new float[ChunkSize * Dimensions];
+            Array.Resize(ref _layer0, chunk + 1);
+            _layer0[chunk] = new int[ChunkSize * _stride0];
         }
 
-        if (node == _links.Length)
+        if (node == _upper.Length)
         {
-            Array.Resize(ref _links, Math.Max(ChunkSize, _links.Length * 2));
+            Array.Resize(ref _upper, Math.Max(ChunkSize, _upper.Length * 2));
         }
 
         if ((node >> 6) >= _deleted.Length)
@@ -210,6 +219,19 @@ internal sealed class HnswIndex
     }
 
     private ReadOnlySpan<float> Vector(int node) => _chunks[node >> ChunkShift].AsSpan((node & ChunkMask) * Dimensions, Dimensions);
+
+    /// <summary>The link block of <paramref name="node"/> on <paramref name="level"/>: element 0 is the count, then the ids.</summary>
+    private Span<int> LinkBlock(int node, int level) => level == 0
+        ? _layer0[node >> ChunkShift].AsSpan((node & ChunkMask) * _stride0, _stride0)
+        : _upper[node].AsSpan((level - 1) * _strideUpper, _strideUpper);
+
+    private ReadOnlySpan<int> Neighbours(int node, int level)
+    {
+        var block = LinkBlock(node, level);
+        return block.Slice(1, block[0]);
+    }
+
+    private int LevelOf(int node) => _upper[node] is { } upper ? upper.Length / _strideUpper : 0;
 
     private static float[] Normalized(ReadOnlySpan<float> vector)
     {
@@ -243,7 +265,7 @@ internal sealed class HnswIndex
         while (changed)
         {
             changed = false;
-            foreach (var neighbour in _links[entry][level])
+            foreach (var neighbour in Neighbours(entry, level))
             {
                 var score = Similarity(query, neighbour);
                 if (score > entryScore)
@@ -257,93 +279,101 @@ internal sealed class HnswIndex
         return (entry, entryScore);
     }
 
-    /// <summary>Beam search on one layer; returns up to <paramref name="ef"/> candidates, best first.</summary>
-    private List<(float Score, int Id)> SearchLayer(ReadOnlySpan<float> query, int entry, float entryScore, int ef, int level, ulong[] visited)
+    /// <summary>
+    /// Beam search on one layer; leaves up to <paramref name="ef"/> candidates best first in
+    /// <see cref="HnswScratch.Ordered"/> and returns how many.
+    /// </summary>
+    private int SearchLayer(ReadOnlySpan<float> query, int entry, float entryScore, int ef, int level, HnswScratch scratch)
     {
-        var candidates = new PriorityQueue<int, float>(); // best first (priority = -score)
-        var results = new PriorityQueue<int, float>(); // worst first (priority = score)
-        Visit(visited, entry);
-        candidates.Enqueue(entry, -entryScore);
-        results.Enqueue(entry, entryScore);
-        var worst = entryScore;
+        scratch.Reset(NodeCount);
+        var candidates = scratch.Candidates; // keyed by -score: best on top
+        var results = scratch.Results; // keyed by score: worst on top
+        _ = scratch.Visit(entry);
+        candidates.Push(-entryScore, entry);
+        results.Push(entryScore, entry);
+        Span<int> pending = stackalloc int[_maxLayer0];
 
-        while (candidates.TryDequeue(out var current, out var negativeScore))
+        while (candidates.Count > 0)
         {
-            if (-negativeScore < worst && results.Count >= ef)
+            var current = candidates.TopNode;
+            var currentScore = -candidates.TopKey;
+            candidates.Pop();
+            if (currentScore < results.TopKey && results.Count >= ef)
             {
                 break;
             }
 
-            var links = _links[current];
-            if (level >= links.Length)
+            if (level > 0 && level > LevelOf(current))
             {
                 continue;
             }
 
-            foreach (var neighbour in links[level])
+            // Collect the unvisited neighbours and read the first element of each vector before scoring any: the loads
+            // miss the cache independently, so the memory system fetches them in parallel instead of one at a time.
+            var fresh = 0;
+            var touched = 0f;
+            foreach (var neighbour in Neighbours(current, level))
             {
-                if (!Visit(visited, neighbour))
+                if (scratch.Visit(neighbour))
                 {
-                    continue;
+                    pending[fresh++] = neighbour;
+                    touched += _chunks[neighbour >> ChunkShift][(neighbour & ChunkMask) * Dimensions];
                 }
+            }
 
+            scratch.Sink = touched;
+            foreach (var neighbour in pending[..fresh])
+            {
                 var score = Similarity(query, neighbour);
-                if (results.Count < ef || score > worst)
+                if (results.Count < ef || score > results.TopKey)
                 {
-                    candidates.Enqueue(neighbour, -score);
-                    results.Enqueue(neighbour, score);
+                    candidates.Push(-score, neighbour);
+                    results.Push(score, neighbour);
                     if (results.Count > ef)
                     {
-                        _ = results.Dequeue();
+                        results.Pop();
                     }
-
-                    _ = results.TryPeek(out _, out worst);
                 }
             }
         }
 
-        var ordered = new List<(float Score, int Id)>(results.Count);
-        while (results.TryDequeue(out var node, out var score))
+        var count = results.Count;
+        scratch.EnsureOrderedCapacity(count);
+        var ordered = scratch.Ordered;
+        for (var i = count - 1; i >= 0; i--)
         {
-            ordered.Add((score, node));
+            ordered[i] = (results.TopKey, results.TopNode);
+            results.Pop();
         }
 
-        ordered.Reverse();
-        return ordered;
-    }
-
-    private static bool Visit(ulong[] visited, int node)
-    {
-        ref var word = ref visited[node >> 6];
-        var bit = 1UL << (node & 63);
-        if ((word & bit) != 0)
-        {
-            return false;
-        }
-
-        word |= bit;
-        return true;
+        return count;
     }
 
     /// <summary>
     /// The HNSW neighbour heuristic: walk candidates best first and keep one only if it is closer to the base than to every
-    /// neighbour already kept, which spreads links in different directions.
+    /// neighbour already kept, which spreads links in different directions. Writes the kept ids to
+    /// <paramref name="destination"/> (which must not overlap the candidates) and returns how many.
     /// </summary>
-    private int[] SelectNeighbours(List<(float Score, int Id)> candidatesBestFirst, int max)
+    private int SelectNeighbours(ReadOnlySpan<(float Score, int Id)> candidatesBestFirst, int max, Span<int> destination)
     {
-        if (candidatesBestFirst.Count <= max)
+        if (candidatesBestFirst.Length <= max)
         {
-            return [.. candidatesBestFirst.Select(c => c.Id)];
+            for (var i = 0; i < candidatesBestFirst.Length; i++)
+            {
+                destination[i] = candidatesBestFirst[i].Id;
+            }
+
+            return candidatesBestFirst.Length;
         }
 
-        var selected = new List<int>(max);
+        var count = 0;
         foreach (var (score, id) in candidatesBestFirst)
         {
             var keep = true;
             var vector = Vector(id);
-            foreach (var chosen in selected)
+            for (var j = 0; j < count; j++)
             {
-                if (Similarity(vector, chosen) > score)
+                if (Similarity(vector, destination[j]) > score)
                 {
                     keep = false;
                     break;
@@ -352,36 +382,39 @@ internal sealed class HnswIndex
 
             if (keep)
             {
-                selected.Add(id);
-                if (selected.Count == max)
+                destination[count++] = id;
+                if (count == max)
                 {
                     break;
                 }
             }
         }
 
-        return [.. selected];
+        return count;
     }
 
     private void Connect(int node, int newNeighbour, int level)
     {
-        var links = _links[node][level];
+        var block = LinkBlock(node, level);
+        var count = block[0];
         var max = level == 0 ? _maxLayer0 : _m;
-        if (links.Length < max)
+        if (count < max)
         {
-            _links[node][level] = [.. links, newNeighbour];
+            block[1 + count] = newNeighbour;
+            block[0] = count + 1;
             return;
         }
 
         var vector = Vector(node);
-        var candidates = new List<(float Score, int Id)>(links.Length + 1);
-        foreach (var id in links)
+        var candidates = _pruneBuffer.AsSpan(0, count + 1);
+        for (var i = 0; i < count; i++)
         {
-            candidates.Add((Similarity(vector, id), id));
+            var id = block[1 + i];
+            candidates[i] = (Similarity(vector, id), id);
         }
 
-        candidates.Add((Similarity(vector, newNeighbour), newNeighbour));
-        candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
-        _links[node][level] = SelectNeighbours(candidates, max);
+        candidates[count] = (Similarity(vector, newNeighbour), newNeighbour);
+        candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        block[0] = SelectNeighbours(candidates, max, block[1..]);
     }
 }
