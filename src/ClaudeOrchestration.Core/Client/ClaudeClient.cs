@@ -46,7 +46,7 @@ public sealed class ClaudeClient : IClaudeClient
     public static ClaudeClient Create(ClaudeOrchestrationOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var monitor = new FixedOptionsMonitor(options);
+        var monitor = new FixedOptionsMonitor<ClaudeOrchestrationOptions>(options);
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         return new ClaudeClient(monitor, new ClaudeCliResolver(monitor, factory.CreateLogger<ClaudeCliResolver>()), factory.CreateLogger<ClaudeClient>());
     }
@@ -135,38 +135,6 @@ public sealed class ClaudeClient : IClaudeClient
         return full;
     }
 
-    private static Dictionary<string, string?> BuildEnvironment(ClaudeOrchestrationOptions settings, ClaudeRunOptions options)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            // Never inherit these: CLAUDECODE makes a nested CLI think it runs inside another session; NODE_OPTIONS can break it.
-            ["CLAUDECODE"] = null,
-            ["NODE_OPTIONS"] = null,
-            ["CLAUDE_CODE_ENTRYPOINT"] = "sdk-csharp",
-        };
-
-        if (Activity.Current is { } activity && activity.Id is { } traceParent && activity.IdFormat == ActivityIdFormat.W3C)
-        {
-            environment["TRACEPARENT"] = traceParent;
-            if (activity.TraceStateString is { } traceState)
-            {
-                environment["TRACESTATE"] = traceState;
-            }
-        }
-
-        foreach (var (name, value) in settings.EnvironmentVariables)
-        {
-            environment[name] = value;
-        }
-
-        foreach (var (name, value) in options.EnvironmentVariables ?? new Dictionary<string, string?>())
-        {
-            environment[name] = value;
-        }
-
-        return environment;
-    }
-
     internal static byte[] SerializeUserMessage(string prompt)
     {
         var buffer = new ArrayBufferWriter<byte>(prompt.Length + 128);
@@ -251,7 +219,7 @@ public sealed class ClaudeClient : IClaudeClient
                     CliPath = cliPath,
                     Arguments = _arguments.Arguments,
                     WorkingDirectory = workingDirectory,
-                    Environment = BuildEnvironment(_settings, _options),
+                    Environment = ClaudeEnvironment.Build(_settings, _options),
                     MaxLineBytes = _settings.MaxLineBytes,
                     StderrTailLines = _settings.StderrTailLines,
                     GracePeriod = _settings.ShutdownGracePeriod,
@@ -472,14 +440,5 @@ public sealed class ClaudeClient : IClaudeClient
             _timeout?.Dispose();
             _activity?.Dispose();
         }
-    }
-
-    private sealed class FixedOptionsMonitor(ClaudeOrchestrationOptions value) : IOptionsMonitor<ClaudeOrchestrationOptions>
-    {
-        public ClaudeOrchestrationOptions CurrentValue => value;
-
-        public ClaudeOrchestrationOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<ClaudeOrchestrationOptions, string?> listener) => null;
     }
 }

@@ -1,0 +1,803 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using ClaudeOrchestration.Client;
+using ClaudeOrchestration.Diagnostics;
+using ClaudeOrchestration.Messages;
+using ClaudeOrchestration.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeOrchestration.Sessions;
+
+/// <summary>
+/// A long-lived Claude Code CLI process speaking stream-json both ways, with the control protocol: many turns per process,
+/// host → CLI requests (interrupt, model and permission-mode switches, MCP control, context usage) and CLI → host callbacks
+/// (tool permissions, hooks, in-process MCP servers). Start one with <see cref="ClaudeSessionFactory"/> or take a warm one
+/// from a <see cref="ClaudeSessionPool"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Turns are single-flight: a second <see cref="SendAsync(string, CancellationToken)"/> waits until the running turn has
+/// ended. Control requests may be sent at any time, also from another thread while a turn streams. Callbacks run on the
+/// thread pool, never on the reader, so a slow callback does not stall the stream; the CLI may call them concurrently.
+/// </para>
+/// <para>
+/// A session does not take one of <see cref="ClaudeClient"/>'s process slots
+/// (<see cref="ClaudeOrchestrationOptions.MaxConcurrentProcesses"/>): it holds its process for its whole life, which would
+/// starve one-shot runs. Cap sessions with <see cref="ClaudeSessionPoolOptions.MaxSessions"/> instead.
+/// </para>
+/// </remarks>
+public sealed partial class ClaudeSession : IAsyncDisposable
+{
+    private readonly ISessionTransport _transport;
+    private readonly ClaudeSessionOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _gracePeriod;
+    private readonly IDisposable? _resources;
+    private readonly Func<ClaudeSessionOptions, CancellationToken, Task<ClaudeSession>>? _opener;
+    private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InFlightCallback> _inFlight = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _turnLock = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly object _gate = new();
+    private readonly string _requestPrefix = "req_" + Guid.NewGuid().ToString("N")[..8] + "_";
+    private Task _reader = Task.CompletedTask;
+    private Turn? _turn;
+    private string? _sessionId;
+    private ClaudeSessionState _state = ClaudeSessionState.Starting;
+    private Exception? _fault;
+    private long _requestCounter;
+    private long _lastActivityTimestamp;
+    private Task? _disposal;
+
+    internal ClaudeSession(
+        ISessionTransport transport,
+        ClaudeSessionOptions options,
+        ILogger logger,
+        TimeProvider time,
+        TimeSpan gracePeriod,
+        string? sessionId,
+        IDisposable? resources = null,
+        Func<ClaudeSessionOptions, CancellationToken, Task<ClaudeSession>>? opener = null)
+    {
+        _transport = transport;
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _gracePeriod = gracePeriod;
+        _sessionId = sessionId;
+        _resources = resources;
+        _opener = opener;
+        _lastActivityTimestamp = time.GetTimestamp();
+        (HookCallbacks, HookRegistrations) = RegisterHooks(options.Hooks);
+        McpServers = IndexMcpServers(options.SdkMcpServers);
+    }
+
+    /// <summary>
+    /// The conversation's session id. Known from the start unless the session resumes with a fork or continues the latest
+    /// conversation; then it is set by the first turn's <c>system/init</c>.
+    /// </summary>
+    public string? SessionId => Volatile.Read(ref _sessionId);
+
+    /// <summary>The CLI's process id.</summary>
+    public int ProcessId => _transport.ProcessId;
+
+    /// <summary>The session's state.</summary>
+    public ClaudeSessionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Why the session faulted, or <see langword="null"/> when it has not.</summary>
+    public Exception? Fault
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fault;
+            }
+        }
+    }
+
+    /// <summary>The CLI's answer to <c>initialize</c>: commands, agents, models, account, output styles, pid, capabilities.</summary>
+    public JsonElement InitializeResponse { get; private set; }
+
+    /// <summary>The options the session was started with.</summary>
+    public ClaudeSessionOptions Options => _options;
+
+    /// <summary>When the session last finished a turn or started (the <see cref="TimeProvider"/>'s timestamp), for idle expiry.</summary>
+    internal long LastActivityTimestamp => Interlocked.Read(ref _lastActivityTimestamp);
+
+    internal Task Completion => _transport.Exited;
+
+    private Dictionary<string, (ClaudeHookCallback Callback, TimeSpan? Timeout)> HookCallbacks { get; }
+
+    private Dictionary<string, List<(string? Matcher, List<string> Ids, TimeSpan? Timeout)>> HookRegistrations { get; }
+
+    private Dictionary<string, IClaudeSdkMcpServer> McpServers { get; }
+
+    /// <summary>
+    /// Sends a prompt and streams the turn's messages, ending with its <see cref="ResultMessage"/>. The prompt is written
+    /// when enumeration starts.
+    /// </summary>
+    /// <param name="prompt">The user's text.</param>
+    /// <param name="cancellationToken">
+    /// Cancelling interrupts the turn (an <c>interrupt</c> control request); the enumeration then throws
+    /// <see cref="OperationCanceledException"/> once the CLI has ended the turn, and the session stays usable. If the CLI does
+    /// not end the turn within <see cref="ClaudeSessionOptions.InterruptTimeout"/>, its process is killed and the session faults.
+    /// </param>
+    /// <returns>The turn's messages.</returns>
+    /// <exception cref="ClaudeProcessException">The CLI exited during the turn (exit code and stderr tail attached); the session is faulted.</exception>
+    /// <exception cref="ClaudeProtocolException">The CLI wrote an oversized line; the session is faulted.</exception>
+    /// <exception cref="InvalidOperationException">The session is faulted or closed.</exception>
+    public IAsyncEnumerable<ClaudeMessage> SendAsync(string prompt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
+        return StreamTurnAsync(uuid => SerializeUserMessage(JsonValue.Create(prompt), uuid), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends Messages-API user content (a string, or an array of content blocks such as text and images) and streams the
+    /// turn's messages, ending with its <see cref="ResultMessage"/>.
+    /// </summary>
+    /// <param name="content">The <c>content</c> of the user message.</param>
+    /// <param name="cancellationToken">Cancelling interrupts the turn (see <see cref="SendAsync(string, CancellationToken)"/>).</param>
+    /// <returns>The turn's messages.</returns>
+    public IAsyncEnumerable<ClaudeMessage> SendAsync(JsonNode content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return StreamTurnAsync(uuid => SerializeUserMessage(content, uuid), cancellationToken);
+    }
+
+    /// <summary>Runs one turn to its end and returns its result with every message.</summary>
+    /// <param name="prompt">The user's text.</param>
+    /// <param name="cancellationToken">Cancelling interrupts the turn (see <see cref="SendAsync(string, CancellationToken)"/>).</param>
+    /// <returns>The turn's result; check <see cref="ClaudeRunResult.IsError"/> or call <see cref="ClaudeRunResult.EnsureSuccess"/>.</returns>
+    public async Task<ClaudeRunResult> RunAsync(string prompt, CancellationToken cancellationToken = default)
+    {
+        var messages = new List<ClaudeMessage>();
+        ResultMessage? result = null;
+        await foreach (var message in SendAsync(prompt, cancellationToken).ConfigureAwait(false))
+        {
+            messages.Add(message);
+            result = message as ResultMessage ?? result;
+        }
+
+        return result is null
+            ? throw new OperationCanceledException("The turn was cancelled before the CLI started it (its queued prompt was withdrawn).")
+            : ClaudeRunResult.From(result, messages);
+    }
+
+    /// <summary>
+    /// Opens a new process on this session's conversation (<c>--resume</c>) with the same options: the way back from
+    /// <see cref="ClaudeSessionState.Faulted"/>, or to continue after disposal. The new session has the same session id.
+    /// </summary>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
+    /// <returns>The new session; this one is left as it is.</returns>
+    /// <exception cref="InvalidOperationException">The session id is not known yet, or the session was not started by a factory.</exception>
+    public Task<ClaudeSession> ResumeAsync(CancellationToken cancellationToken = default) => ReopenAsync(fork: false, cancellationToken);
+
+    /// <summary>Opens a new process with a copy of this conversation under a new session id (<c>--resume --fork-session</c>).</summary>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
+    /// <returns>The forked session.</returns>
+    /// <exception cref="InvalidOperationException">The session id is not known yet, or the session was not started by a factory.</exception>
+    public Task<ClaudeSession> ForkAsync(CancellationToken cancellationToken = default) => ReopenAsync(fork: true, cancellationToken);
+
+    /// <summary>
+    /// Closes the session: in-flight callbacks are cancelled, pending requests and a running turn fail with
+    /// <see cref="ObjectDisposedException"/>, and the process is stopped (stdin closed; an idle CLI exits within the grace
+    /// period, a busy one is terminated with its process group). Idempotent.
+    /// </summary>
+    /// <returns>A task that completes when the process and every callback have finished.</returns>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _disposal ??= DisposeCoreAsync();
+            return new ValueTask(_disposal);
+        }
+    }
+
+    internal async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
+        try
+        {
+            InitializeResponse = await SendControlRequestCoreAsync("initialize", WriteInitializeFields, _options.InitializeTimeout, allowStarting: true, cancellationToken)
+                .ConfigureAwait(false) ?? default;
+        }
+        catch (Exception ex)
+        {
+            // The process may have died at start-up: the reader's fault (exit code, stderr) says more than a timeout.
+            await DisposeAsync().ConfigureAwait(false);
+            if (Fault is { } fault && ex is not OperationCanceledException)
+            {
+                throw fault;
+            }
+
+            throw;
+        }
+
+        lock (_gate)
+        {
+            if (_state == ClaudeSessionState.Starting)
+            {
+                _state = ClaudeSessionState.Idle;
+            }
+        }
+
+        SessionTelemetry.ActiveSessions.Add(1);
+        Log.SessionStarted(_logger, SessionId, ProcessId);
+    }
+
+    private async Task<ClaudeSession> ReopenAsync(bool fork, CancellationToken cancellationToken)
+    {
+        var sessionId = SessionId ?? throw new InvalidOperationException("The session id is not known yet: run a turn first.");
+        if (_opener is null)
+        {
+            throw new InvalidOperationException("This session was not started by a ClaudeSessionFactory, so it cannot open a new process.");
+        }
+
+        var run = _options.RunOptions with { Resume = sessionId, ForkSession = fork, SessionId = null, ContinueConversation = false };
+        var options = CopyWith(_options, run);
+        return await _opener(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ClaudeSessionOptions CopyWith(ClaudeSessionOptions o, ClaudeRunOptions run) => new()
+    {
+        RunOptions = run,
+        CanUseTool = o.CanUseTool,
+        Hooks = o.Hooks,
+        SdkMcpServers = o.SdkMcpServers,
+        Agents = o.Agents,
+        ControlRequestTimeout = o.ControlRequestTimeout,
+        InitializeTimeout = o.InitializeTimeout,
+        InterruptTimeout = o.InterruptTimeout,
+        CallbackTimeout = o.CallbackTimeout,
+        OutOfTurnMessageCallback = o.OutOfTurnMessageCallback,
+    };
+
+    // ---------------------------------------------------------------- turns
+
+    private async IAsyncEnumerable<ClaudeMessage> StreamTurnAsync(Func<string, byte[]> serialize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _turnLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Turn? turn = null;
+        try
+        {
+            turn = BeginTurn();
+            var line = serialize(turn.Uuid);
+            await WriteTurnAsync(turn, line).ConfigureAwait(false);
+            using var registration = cancellationToken.Register(static state => ((Turn)state!).RequestCancel(), turn);
+
+            // Not the caller's token: a cancelled turn is drained to its end (interrupt, result) before it throws.
+            while (await turn.Messages.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (turn.Messages.Reader.TryRead(out var message))
+                {
+                    if (turn.CancelRequested)
+                    {
+                        // Cancelled: drain silently to the end of the turn, then throw.
+                        continue;
+                    }
+
+                    yield return message;
+                }
+            }
+
+            // A fault or disposal completes the channel with its exception, which WaitToReadAsync has thrown by now.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            if (turn is not null)
+            {
+                await EndTurnAsync(turn).ConfigureAwait(false);
+            }
+
+            _turnLock.Release();
+        }
+    }
+
+    private Turn BeginTurn()
+    {
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            var turn = new Turn(this, Guid.NewGuid().ToString());
+            _turn = turn;
+            _state = ClaudeSessionState.Running;
+            return turn;
+        }
+    }
+
+    private async Task WriteTurnAsync(Turn turn, byte[] line)
+    {
+        try
+        {
+            await _transport.WriteLineAsync(line, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ClaudeProcessException or ObjectDisposedException or IOException)
+        {
+            // The process is gone; the reader turns that into the fault (exit code, stderr) that ends this turn.
+            turn.NoteWriteFailure(ex);
+        }
+    }
+
+    private async Task EndTurnAsync(Turn turn)
+    {
+        if (!turn.Ended.Task.IsCompleted)
+        {
+            // The consumer stopped early (or was cancelled): the CLI is still working on the turn. Interrupt it and wait for
+            // the end, so the next turn starts clean.
+            turn.RequestCancel();
+            await turn.Ended.Task.ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            if (ReferenceEquals(_turn, turn))
+            {
+                _turn = null;
+            }
+
+            if (_state == ClaudeSessionState.Running)
+            {
+                _state = ClaudeSessionState.Idle;
+            }
+        }
+
+        Interlocked.Exchange(ref _lastActivityTimestamp, _time.GetTimestamp());
+        turn.Finish();
+    }
+
+    private void ThrowIfUnusable()
+    {
+        switch (_state)
+        {
+            case ClaudeSessionState.Faulted:
+                throw new InvalidOperationException(
+                    $"Session {_sessionId} is faulted ({_fault?.Message}); open a new process on the same conversation with ResumeAsync.", _fault);
+            case ClaudeSessionState.Closed:
+                throw new ObjectDisposedException(nameof(ClaudeSession), $"Session {_sessionId} is closed.");
+        }
+    }
+
+    /// <summary>Sent when a turn is cancelled: interrupt, wait for the end, kill when the CLI does not comply.</summary>
+    private async Task InterruptTurnAsync(Turn turn)
+    {
+        Log.TurnInterrupting(_logger, SessionId);
+        var deadline = _time.GetTimestamp();
+        try
+        {
+            // cancel_queued: a prompt the CLI has not started yet is withdrawn (a "cancelled" lifecycle frame) instead of
+            // running later as a turn nobody waits for.
+            await SendControlRequestCoreAsync("interrupt", WriteCancelQueued, _options.InterruptTimeout, allowStarting: false, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ClaudeException or TimeoutException or InvalidOperationException)
+        {
+            // Either the turn is already over (faulted, closed) or the CLI will not take the interrupt: the wait below decides.
+        }
+
+        var remaining = _options.InterruptTimeout - _time.GetElapsedTime(deadline);
+        if (remaining < TimeSpan.Zero)
+        {
+            remaining = TimeSpan.Zero;
+        }
+
+        try
+        {
+            await turn.Ended.Task.WaitAsync(remaining, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.InterruptTimedOut(_logger, SessionId, _options.InterruptTimeout);
+            await FaultAsync(new TimeoutException(
+                $"The claude CLI did not end the turn within {_options.InterruptTimeout} after an interrupt; its process was stopped. Resume the conversation with ResumeAsync.")).ConfigureAwait(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- reader
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            while (await _transport.ReadLineAsync(_lifetime.Token).ConfigureAwait(false) is { } line)
+            {
+                var message = ClaudeMessageParser.Parse(line);
+                if (message is not null)
+                {
+                    Route(message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (LineTooLongException ex)
+        {
+            failure = new ClaudeProtocolException(
+                $"The claude CLI wrote a line longer than MaxLineBytes ({ex.MaxLineBytes} bytes); session {SessionId} was stopped. Raise ClaudeOrchestrationOptions.MaxLineBytes if such output is expected, then ResumeAsync.",
+                ex.Preview, ex);
+        }
+        catch (IOException)
+        {
+            // A broken pipe is the process going away: reported below with its exit code and stderr, like EOF.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        failure ??= await DescribeExitAsync().ConfigureAwait(false);
+        await FaultAsync(failure).ConfigureAwait(false);
+    }
+
+    private async Task<Exception> DescribeExitAsync()
+    {
+        // EOF: the process is exiting; wait for its code and the rest of stderr, within the grace period.
+        int? code = null;
+        try
+        {
+            code = await _transport.Exited.WaitAsync(_gracePeriod, _time).ConfigureAwait(false);
+            await _transport.StderrDrained.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Reported without the code; the tail has what arrived.
+        }
+
+        var tail = _transport.StderrTail();
+        var lastLines = tail.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", tail.TakeLast(5));
+        return new ClaudeProcessException(
+            $"The claude CLI of session {SessionId} exited with code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}. stderr: {lastLines}. Resume the conversation with ResumeAsync.",
+            code, tail);
+    }
+
+    private void Route(ClaudeMessage message)
+    {
+        switch (message)
+        {
+            case ControlResponseMessage response:
+                CompletePending(response);
+                return;
+            case ControlRequestMessage request:
+                DispatchCallback(request);
+                return;
+            case ControlCancelRequestMessage cancel:
+                if (_inFlight.TryGetValue(cancel.RequestId, out var callback))
+                {
+                    Log.CallbackCancelledByCli(_logger, SessionId, cancel.RequestId);
+                    callback.CancelByCli();
+                }
+
+                return;
+            case KeepAliveMessage:
+                return;
+        }
+
+        if (message is SystemInitMessage or ResultMessage && message.SessionId is { Length: > 0 } id)
+        {
+            Volatile.Write(ref _sessionId, id);
+        }
+
+        var turn = Volatile.Read(ref _turn);
+        if (turn is null || turn.Ended.Task.IsCompleted || (message is CommandLifecycleMessage lifecycle && lifecycle.CommandUuid != turn.Uuid))
+        {
+            DeliverOutOfTurn(message);
+            return;
+        }
+
+        turn.Deliver(message);
+    }
+
+    private void DeliverOutOfTurn(ClaudeMessage message)
+    {
+        Log.OutOfTurnMessage(_logger, SessionId, message.Type);
+        try
+        {
+            _options.OutOfTurnMessageCallback?.Invoke(message);
+        }
+        catch (Exception ex)
+        {
+            Log.OutOfTurnCallbackFailed(_logger, SessionId, ex);
+        }
+    }
+
+    private async Task FaultAsync(Exception failure)
+    {
+        Turn? turn;
+        lock (_gate)
+        {
+            if (_state is ClaudeSessionState.Faulted or ClaudeSessionState.Closed)
+            {
+                return;
+            }
+
+            var wasStarted = _state != ClaudeSessionState.Starting;
+            _state = ClaudeSessionState.Faulted;
+            _fault = failure;
+            turn = _turn;
+            if (wasStarted)
+            {
+                SessionTelemetry.ActiveSessions.Add(-1);
+            }
+        }
+
+        Log.SessionFaulted(_logger, SessionId, ProcessId, failure);
+        SessionTelemetry.Faults.Add(1);
+        turn?.Fail(failure);
+        FailPending(failure);
+        CancelCallbacks();
+        await _transport.TerminateAsync().ConfigureAwait(false);
+    }
+
+    private void FailPending(Exception failure)
+    {
+        foreach (var (id, pending) in _pending)
+        {
+            if (_pending.TryRemove(id, out _))
+            {
+                pending.Completion.TrySetException(failure);
+            }
+        }
+    }
+
+    private void CancelCallbacks()
+    {
+        foreach (var callback in _inFlight.Values)
+        {
+            callback.CancelBySession();
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        Turn? turn;
+        bool busy;
+        bool wasLive;
+        lock (_gate)
+        {
+            wasLive = _state is ClaudeSessionState.Idle or ClaudeSessionState.Running;
+            busy = _state == ClaudeSessionState.Running || !_inFlight.IsEmpty;
+            if (_state != ClaudeSessionState.Faulted)
+            {
+                _state = ClaudeSessionState.Closed;
+            }
+
+            turn = _turn;
+        }
+
+        if (wasLive)
+        {
+            SessionTelemetry.ActiveSessions.Add(-1);
+        }
+
+        var disposed = new ObjectDisposedException(nameof(ClaudeSession), $"Session {SessionId} was disposed.");
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        turn?.Fail(disposed);
+        FailPending(disposed);
+        CancelCallbacks();
+
+        if (!busy)
+        {
+            // Idle: stdin EOF lets the CLI flush its transcript and exit by itself (about 65 ms).
+            await _transport.CloseInputAsync().ConfigureAwait(false);
+            try
+            {
+                await _transport.Exited.WaitAsync(_gracePeriod, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // DisposeAsync below escalates.
+            }
+        }
+
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        await _reader.ConfigureAwait(false);
+
+        // Callbacks were cancelled above; a well-behaved one returns promptly. Do not hang on one that ignores its token.
+        var callbacks = _inFlight.Values.Select(c => c.Task).ToArray();
+        try
+        {
+            await Task.WhenAll(callbacks).WaitAsync(_gracePeriod, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Logged by nobody on purpose: the callback's owner ignored cancellation; the process is already gone.
+        }
+
+        Log.SessionClosed(_logger, SessionId, ProcessId);
+        _resources?.Dispose();
+        _lifetime.Dispose();
+    }
+
+    // ---------------------------------------------------------------- wire helpers
+
+    internal static byte[] SerializeUserMessage(JsonNode content, string uuid)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "user"u8);
+            writer.WriteString("session_id"u8, ""u8);
+            writer.WriteNull("parent_tool_use_id"u8);
+            writer.WriteString("uuid"u8, uuid);
+            writer.WriteStartObject("message"u8);
+            writer.WriteString("role"u8, "user"u8);
+            writer.WritePropertyName("content"u8);
+            if (content is JsonValue value && value.TryGetValue<string>(out var text))
+            {
+                // Content-block form, as the SDKs send it.
+                writer.WriteStartArray();
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "text"u8);
+                writer.WriteString("text"u8, text);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+            }
+            else
+            {
+                content.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private Task WriteFrameAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return _transport.WriteLineAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>One turn: its messages, its end, and the interrupt that cancelling it sends.</summary>
+    private sealed class Turn(ClaudeSession session, string uuid)
+    {
+        private int _cancelRequested;
+        private int _interruptsSent;
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly Activity? _activity = StartActivity(session);
+        private ResultMessage? _result;
+        private Exception? _failure;
+
+        public string Uuid { get; } = uuid;
+
+        public Channel<ClaudeMessage> Messages { get; } = Channel.CreateUnbounded<ClaudeMessage>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+
+        /// <summary>Completes when the CLI has ended the turn (result, withdrawal) or the session failed.</summary>
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
+
+        /// <summary>Called on the reader only.</summary>
+        public void Deliver(ClaudeMessage message)
+        {
+            Messages.Writer.TryWrite(message);
+            switch (message)
+            {
+                case SystemInitMessage:
+                    if (CancelRequested && Volatile.Read(ref _interruptsSent) == 1)
+                    {
+                        // An interrupt that reached the CLI before the turn began can be a no-op; repeat it now the turn runs.
+                        Interlocked.Increment(ref _interruptsSent);
+                        _ = session.SendInterruptQuietlyAsync();
+                    }
+
+                    break;
+                case ResultMessage result:
+                    _result = result;
+                    End(null);
+                    break;
+                case CommandLifecycleMessage { State: "cancelled" }:
+                    // The prompt was withdrawn before it ran (an interrupt with queued messages): no result will come.
+                    End(null);
+                    break;
+            }
+        }
+
+        public void Fail(Exception failure) => End(failure);
+
+        public void NoteWriteFailure(Exception ex) => _failure ??= ex;
+
+        public void RequestCancel()
+        {
+            if (Interlocked.Exchange(ref _cancelRequested, 1) != 0 || Ended.Task.IsCompleted)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _interruptsSent);
+            _ = session.InterruptTurnAsync(this);
+        }
+
+        public void Finish()
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_started);
+            var tags = new TagList();
+            if (_result is { } result)
+            {
+                tags.Add("claude.result.subtype", result.Subtype);
+                _activity?.SetTag("claude.result.subtype", result.Subtype);
+                _activity?.SetTag("claude.terminal_reason", result.TerminalReason);
+                _activity?.SetTag("gen_ai.usage.input_tokens", result.Usage?.InputTokens);
+                _activity?.SetTag("gen_ai.usage.output_tokens", result.Usage?.OutputTokens);
+                if (result.IsError)
+                {
+                    _activity?.SetStatus(ActivityStatusCode.Error, result.Subtype);
+                }
+
+                Log.TurnFinished(session._logger, session.SessionId, result.Subtype, result.TerminalReason);
+            }
+            else if (_failure is { } failure)
+            {
+                tags.Add("error.type", failure.GetType().Name);
+                _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            }
+            else if (CancelRequested)
+            {
+                tags.Add("error.type", nameof(OperationCanceledException));
+            }
+
+            SessionTelemetry.TurnDuration.Record(elapsed.TotalSeconds, tags);
+            _activity?.Dispose();
+        }
+
+        private void End(Exception? failure)
+        {
+            if (failure is not null)
+            {
+                _failure ??= failure;
+                Messages.Writer.TryComplete(failure);
+            }
+            else
+            {
+                Messages.Writer.TryComplete();
+            }
+
+            Ended.TrySetResult();
+        }
+
+        private static Activity? StartActivity(ClaudeSession session)
+        {
+            var activity = ClaudeTelemetry.Source.StartActivity("claude.session.turn", ActivityKind.Client);
+            activity?.SetTag("gen_ai.system", "anthropic");
+            activity?.SetTag("gen_ai.operation.name", "invoke_agent");
+            activity?.SetTag("claude.session.id", session.SessionId);
+            activity?.SetTag("process.pid", session.ProcessId);
+            return activity;
+        }
+    }
+}

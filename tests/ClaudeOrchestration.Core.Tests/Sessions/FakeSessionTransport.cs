@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using ClaudeOrchestration.Sessions;
+
+namespace ClaudeOrchestration.Core.Tests.Sessions;
+
+/// <summary>
+/// A hand-written <see cref="ISessionTransport"/>: the test plays the CLI, emitting stdout lines and reading what the session
+/// wrote. Closing stdin or terminating "exits" the fake process.
+/// </summary>
+internal sealed class FakeSessionTransport : ISessionTransport
+{
+    private readonly Channel<byte[]> _output = Channel.CreateUnbounded<byte[]>();
+    private readonly Channel<JsonElement> _written = Channel.CreateUnbounded<JsonElement>();
+    private readonly List<JsonElement> _allWritten = [];
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int ProcessId => 4242;
+
+    public Task<int> Exited => _exited.Task;
+
+    public Task StderrDrained => _exited.Task;
+
+    public int TerminateCount { get; private set; }
+
+    public List<string> Stderr { get; } = [];
+
+    public IReadOnlyList<JsonElement> AllWritten
+    {
+        get
+        {
+            lock (_allWritten)
+            {
+                return [.. _allWritten];
+            }
+        }
+    }
+
+    /// <summary>The CLI writes a line.</summary>
+    public void Emit(string json) => _output.Writer.TryWrite(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>The CLI exits with this code (stdout ends).</summary>
+    public void Exit(int code)
+    {
+        _output.Writer.TryComplete();
+        _exited.TrySetResult(code);
+    }
+
+    /// <summary>The next frame the session wrote that matches, skipping others.</summary>
+    public async Task<JsonElement> NextWrittenAsync(Func<JsonElement, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var frame = await _written.Reader.ReadAsync(cancellationToken);
+            if (match(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    public async ValueTask<ReadOnlySequence<byte>?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new ReadOnlySequence<byte>(await _output.Reader.ReadAsync(cancellationToken));
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    public Task WriteLineAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        if (_exited.Task.IsCompleted)
+        {
+            throw new ClaudeProcessException("stdin closed", _exited.Task.Result, []);
+        }
+
+        using var document = JsonDocument.Parse(utf8Json);
+        var frame = document.RootElement.Clone();
+        lock (_allWritten)
+        {
+            _allWritten.Add(frame);
+        }
+
+        _written.Writer.TryWrite(frame);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask CloseInputAsync()
+    {
+        Exit(0);
+        return ValueTask.CompletedTask;
+    }
+
+    public Task TerminateAsync()
+    {
+        TerminateCount++;
+        Exit(143);
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<string> StderrTail() => Stderr;
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_exited.Task.IsCompleted)
+        {
+            TerminateCount++;
+            Exit(143);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
