@@ -288,6 +288,36 @@ public sealed class ClaudeSessionCliTests
         Assert.Contains(status, s => s.Name == "calc" && s.Tools.Contains("add"));
     }
 
+    [Fact]
+    public async Task RuntimeControls_McpToggleReconnectContextUsageAndEscapeHatch_AnsweredByTheCli()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        env.Server.Enqueue(ScriptedReply.Text("Warm."), ScriptedReply.Text("Again."));
+        await using var session = await env.StartSessionAsync(new ClaudeSessionOptions { SdkMcpServers = [new AddingMcpServer()] });
+        await session.RunAsync("warm up", Ct);
+
+        await session.ToggleMcpServerAsync("calc", enabled: false, Ct);
+        var disabled = Assert.Single(await session.GetMcpStatusAsync(Ct), s => s.Name == "calc");
+        var refused = await Assert.ThrowsAsync<ClaudeControlException>(() => session.ReconnectMcpServerAsync("calc", Ct));
+        await session.ToggleMcpServerAsync("calc", enabled: true, Ct);
+        var enabled = Assert.Single(await session.GetMcpStatusAsync(Ct), s => s.Name == "calc");
+        var usage = await session.GetContextUsageAsync(Ct);
+        var version = await session.SendControlRequestAsync("get_binary_version", cancellationToken: Ct);
+        var unknown = await Assert.ThrowsAsync<ClaudeControlException>(() => session.SendControlRequestAsync("no_such_request", cancellationToken: Ct));
+
+        Assert.Equal("disabled", disabled.Status);
+        Assert.Equal("mcp_reconnect", refused.RequestSubtype);
+        Assert.Contains("disabled", refused.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("connected", enabled.Status);
+        Assert.Contains("add", enabled.Tools);
+        Assert.NotEmpty(usage.Categories);
+        Assert.Contains(usage.Categories, c => c.Tokens > 0);
+        Assert.Equal("2.1.330", version!.Value.GetProperty("version").GetString());
+        Assert.Equal("no_such_request", unknown.RequestSubtype);
+        Assert.Equal(ClaudeSessionState.Idle, session.State);
+        Assert.Equal("Again.", (await session.RunAsync("still working?", Ct)).Text);
+    }
+
     private static async Task<List<ClaudeMessage>> CollectAsync(IAsyncEnumerable<ClaudeMessage> messages)
     {
         var list = new List<ClaudeMessage>();
