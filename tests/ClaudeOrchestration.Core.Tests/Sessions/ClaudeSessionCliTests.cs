@@ -211,6 +211,45 @@ public sealed class ClaudeSessionCliTests
     }
 
     [Fact]
+    public async Task Hooks_LifecycleEvents_FireWithMatchersAndTheirContextReachesTheModel()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var file = Path.Combine(env.WorkingDirectory, "notes.txt");
+        await File.WriteAllTextAsync(file, "NOTES-CONTENT", Ct);
+        env.Server.Enqueue(ScriptedReply.ToolUse("Read", new JsonObject { ["file_path"] = file }), ScriptedReply.Text("Read it."));
+        var fired = new List<string>();
+        ClaudeHookCallback Record(string label, ClaudeHookOutput output) => (input, _) =>
+        {
+            lock (fired)
+            {
+                fired.Add($"{label}:{input.EventName}:{input.ToolName}");
+            }
+
+            return ValueTask.FromResult(output);
+        };
+        await using var session = await env.StartSessionAsync(new ClaudeSessionOptions
+        {
+            Hooks =
+            [
+                new ClaudeHookMatcher { Event = ClaudeHookEvents.UserPromptSubmit, Callbacks = [Record("prompt", ClaudeHookOutput.AddContext(ClaudeHookEvents.UserPromptSubmit, "PROMPT-CONTEXT-7781"))] },
+                new ClaudeHookMatcher { Event = ClaudeHookEvents.PreToolUse, Matcher = "Bash", Callbacks = [Record("bash-only", ClaudeHookOutput.Continue)] },
+                new ClaudeHookMatcher { Event = ClaudeHookEvents.PreToolUse, Matcher = "Read|Write", Callbacks = [Record("pre", ClaudeHookOutput.Continue)] },
+                new ClaudeHookMatcher { Event = ClaudeHookEvents.PostToolUse, Callbacks = [Record("post", ClaudeHookOutput.AddContext(ClaudeHookEvents.PostToolUse, "POST-CONTEXT-4410"))] },
+                new ClaudeHookMatcher { Event = ClaudeHookEvents.Stop, Callbacks = [Record("stop", ClaudeHookOutput.Continue)] },
+            ],
+        });
+
+        var result = await session.RunAsync("Read the notes", Ct);
+
+        Assert.Equal("Read it.", result.Text);
+        Assert.Equal(["prompt:UserPromptSubmit:", "pre:PreToolUse:Read", "post:PostToolUse:Read", "stop:Stop:"], fired);
+        var turnRequests = env.Server.Requests.Where(r => !r.IsSideCall).ToList();
+        Assert.Contains("PROMPT-CONTEXT-7781", turnRequests[0].RawBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("POST-CONTEXT-4410", turnRequests[0].RawBody, StringComparison.Ordinal);
+        Assert.Contains("POST-CONTEXT-4410", turnRequests.Single(r => r.HasToolResults).RawBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SetModelAsync_NextRequestUsesNewModel()
     {
         await using var env = await OfflineSessions.StartAsync();
