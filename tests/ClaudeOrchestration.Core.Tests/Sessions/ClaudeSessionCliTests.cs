@@ -39,6 +39,31 @@ public sealed class ClaudeSessionCliTests
     }
 
     [Fact]
+    public async Task ForkAsync_AfterATurn_NewProcessAndSessionIdWithTheHistoryWhileTheOriginalGoesOn()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        env.Server.Enqueue(ScriptedReply.Text("Noted."), ScriptedReply.Text("Fork answer."), ScriptedReply.Text("Original answer."));
+        await using var original = await env.StartSessionAsync();
+        await original.RunAsync("remember PELICAN-3318", Ct);
+
+        await using var fork = await original.ForkAsync(Ct);
+        var forkTurn = await fork.RunAsync("fork question", Ct);
+        var originalTurn = await original.RunAsync("original question", Ct);
+
+        Assert.Equal("Fork answer.", forkTurn.Text);
+        Assert.Equal("Original answer.", originalTurn.Text);
+        Assert.NotEqual(original.ProcessId, fork.ProcessId);
+        Assert.NotEqual(original.SessionId, fork.SessionId);
+        Assert.Equal(fork.SessionId, forkTurn.SessionId);
+        Assert.Equal(original.SessionId, originalTurn.SessionId);
+        var forkRequest = env.Server.Requests.Last(r => !r.IsSideCall && r.LatestUserText.Contains("fork question", StringComparison.Ordinal));
+        Assert.Contains("PELICAN-3318", forkRequest.RawBody, StringComparison.Ordinal);
+        var originalRequest = env.Server.Requests.Last(r => !r.IsSideCall && r.LatestUserText.Contains("original question", StringComparison.Ordinal));
+        Assert.DoesNotContain("fork question", originalRequest.RawBody, StringComparison.Ordinal);
+        Assert.Equal(2, env.LiveProcesses().Count);
+    }
+
+    [Fact]
     public async Task InterruptAsync_DuringSlowReply_EndsTurnAbortedAndNextTurnWorks()
     {
         await using var env = await OfflineSessions.StartAsync();
