@@ -93,8 +93,8 @@ internal sealed class ClaudeArguments : IDisposable
 
         if (o.McpConfig is { } mcp)
         {
-            var json = mcp.ToJsonString();
-            Value("mcp-config", json.Length <= InlineLimit ? json : WriteTempFile("mcp-config.json", json));
+            // Always a file: server entries carry env and headers (tokens), and argv is readable by every local user (ps, /proc).
+            Value("mcp-config", WriteTempFile("mcp-config.json", mcp.ToJsonString()));
         }
 
         Value("mcp-config", o.McpConfigPath);
@@ -131,7 +131,8 @@ internal sealed class ClaudeArguments : IDisposable
 
         if (o.Settings is { } settings)
         {
-            Value("settings", settings.Length <= InlineLimit ? settings : WriteTempFile("settings.json", settings));
+            // Inline JSON settings may carry env values (keys, tokens): a file keeps them off argv. A path stays as it is.
+            Value("settings", settings.TrimStart().StartsWith('{') ? WriteTempFile("settings.json", settings) : settings);
         }
 
         if (o.SettingSources is { } sources)
@@ -204,12 +205,15 @@ internal sealed class ClaudeArguments : IDisposable
     {
         _tempDirectory ??= Directory.CreateTempSubdirectory("claude-orchestration-").FullName;
         var path = Path.Combine(_tempDirectory, name);
-        File.WriteAllText(path, content, new UTF8Encoding(false));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Owner-only from creation on, not after: the content may be secret.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        using var writer = new StreamWriter(path, new UTF8Encoding(false), options);
+        writer.Write(content);
         return path;
     }
 

@@ -53,6 +53,36 @@ public sealed class ClaudeClientCliTests
     }
 
     [Fact]
+    public async Task RunAsync_McpConfigAndJsonSettings_CliReadsThemFromTheirFiles()
+    {
+        await using var claude = await OfflineClaude.StartAsync();
+        var probe = "settings-env-" + Guid.NewGuid().ToString("N")[..8];
+        claude.Server.Enqueue(ScriptedReply.ToolUse("Bash", new JsonObject { ["command"] = "echo $CO_SETTINGS_PROBE", ["description"] = "echo" }));
+
+        var result = await claude.Client.RunAsync(
+            "Echo the probe",
+            new ClaudeRunOptions
+            {
+                AllowedTools = ["Bash"],
+                StrictMcpConfig = true,
+                McpConfig = new JsonObject
+                {
+                    ["mcpServers"] = new JsonObject
+                    {
+                        ["unreachable"] = new JsonObject { ["type"] = "http", ["url"] = "http://127.0.0.1:9/mcp", ["headers"] = new JsonObject { ["Authorization"] = "Bearer not-on-argv" } },
+                    },
+                },
+                Settings = $$$"""{"env":{"CO_SETTINGS_PROBE":"{{{probe}}}"}}""",
+            },
+            Ct);
+
+        var init = result.Messages.OfType<SystemInitMessage>().Single();
+        Assert.Contains(init.McpServers, s => s.Name == "unreachable");
+        var toolResult = result.Messages.OfType<UserMessage>().SelectMany(u => u.Content).OfType<ToolResultBlock>().Single();
+        Assert.Contains(probe, toolResult.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ReadOutsideWorkingDirectory_IsDeniedAndReported()
     {
         await using var claude = await OfflineClaude.StartAsync();

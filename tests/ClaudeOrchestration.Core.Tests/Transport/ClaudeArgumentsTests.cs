@@ -59,21 +59,59 @@ public sealed class ClaudeArgumentsTests
                 },
                 Defaults);
 
+            var mcpFile = Assert.Single(args.Arguments, a => a.StartsWith("--mcp-config=", StringComparison.Ordinal))["--mcp-config=".Length..];
+            var settingsFile = Assert.Single(args.Arguments, a => a.StartsWith("--settings=", StringComparison.Ordinal))["--settings=".Length..];
             Assert.Equal(
                 [
                     "--print", "--output-format=stream-json", "--input-format=stream-json", "--verbose",
                     "--model=sonnet", "--fallback-model=haiku", "--max-turns=3", "--max-budget-usd=0.25", "--system-prompt=be brief",
                     "--tools=Read,Bash", "--allowedTools=Bash(git *),Read", "--disallowedTools=WebFetch", "--permission-mode=acceptEdits",
-                    """--mcp-config={"mcpServers":{}}""", "--strict-mcp-config", "--resume=abc", "--fork-session", "--no-session-persistence",
-                    "--add-dir=" + dir, """--settings={"a":1}""", "--setting-sources=user,project", """--json-schema={"type":"object"}""",
+                    "--mcp-config=" + mcpFile, "--strict-mcp-config", "--resume=abc", "--fork-session", "--no-session-persistence",
+                    "--add-dir=" + dir, "--settings=" + settingsFile, "--setting-sources=user,project", """--json-schema={"type":"object"}""",
                     "--include-partial-messages", "--effort=high", "--bare",
                 ],
                 args.Arguments);
+            Assert.Equal("""{"mcpServers":{}}""", File.ReadAllText(mcpFile));
+            Assert.Equal("""{"a":1}""", File.ReadAllText(settingsFile));
         }
         finally
         {
             Directory.Delete(dir);
         }
+    }
+
+    [Fact]
+    public void Build_McpConfigAndJsonSettingsWithSecrets_StayOffArgvInOwnerOnlyFilesDeletedOnDispose()
+    {
+        var secret = "Bearer sk-test-" + Guid.NewGuid().ToString("N");
+        string[] files;
+        using (var args = ClaudeArguments.Build(
+            new ClaudeRunOptions
+            {
+                McpConfig = new JsonObject { ["mcpServers"] = new JsonObject { ["api"] = new JsonObject { ["type"] = "http", ["url"] = "http://127.0.0.1:1/mcp", ["headers"] = new JsonObject { ["Authorization"] = secret } } } },
+                Settings = $$$"""{"env":{"TOKEN":"{{{secret}}}"}}""",
+            },
+            Defaults))
+        {
+            Assert.DoesNotContain(args.Arguments, a => a.Contains(secret, StringComparison.Ordinal));
+            files = [.. args.Arguments.Where(a => a.StartsWith("--mcp-config=", StringComparison.Ordinal) || a.StartsWith("--settings=", StringComparison.Ordinal)).Select(a => a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..])];
+            Assert.Equal(2, files.Length);
+            Assert.All(files, f => Assert.Contains(secret, File.ReadAllText(f), StringComparison.Ordinal));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+            }
+        }
+
+        Assert.All(files, f => Assert.False(File.Exists(f)));
+    }
+
+    [Fact]
+    public void Build_SettingsPath_IsPassedAsItIs()
+    {
+        using var args = ClaudeArguments.Build(new ClaudeRunOptions { Settings = "/etc/claude/settings.json" }, Defaults);
+
+        Assert.Contains("--settings=/etc/claude/settings.json", args.Arguments);
     }
 
     [Fact]
