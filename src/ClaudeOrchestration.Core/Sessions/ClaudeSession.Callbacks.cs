@@ -107,7 +107,8 @@ public sealed partial class ClaudeSession
             Raw = request,
         };
 
-        var result = await handler(permission, cancellationToken).ConfigureAwait(false)
+        // WaitAsync: a handler that ignores its token must not keep the CLI without an answer past the timeout.
+        var result = await handler(permission, cancellationToken).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The CanUseTool handler returned null instead of a ClaudePermissionResult.");
         return w => result.WriteTo(w, permission);
     }
@@ -131,7 +132,7 @@ public sealed partial class ClaudeSession
             Raw = input,
         };
 
-        var output = await hook.Callback(hookInput, cancellationToken).ConfigureAwait(false) ?? ClaudeHookOutput.Continue;
+        var output = await hook.Callback(hookInput, cancellationToken).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) ?? ClaudeHookOutput.Continue;
         return output.WriteTo;
     }
 
@@ -142,11 +143,12 @@ public sealed partial class ClaudeSession
         JsonElement? response;
         if (name is not null && McpServers.TryGetValue(name, out var server))
         {
-            response = await server.HandleMessageAsync(message, cancellationToken).ConfigureAwait(false);
+            response = await server.HandleMessageAsync(message, cancellationToken).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)
+                ?? ErrorResponse(message, -32603, $"The in-process MCP server '{name}' gave no response to a request.");
         }
         else
         {
-            response = UnknownServerError(name, message);
+            response = ErrorResponse(message, -32601, $"This session has no in-process MCP server named '{name}'.");
         }
 
         return w =>
@@ -172,7 +174,8 @@ public sealed partial class ClaudeSession
         };
     }
 
-    private static JsonElement? UnknownServerError(string? name, JsonElement message)
+    /// <summary>A JSON-RPC error answering <paramref name="message"/>, or <see langword="null"/> for a notification (no id).</summary>
+    private static JsonElement? ErrorResponse(JsonElement message, int code, string text)
     {
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("id"u8, out var id))
         {
@@ -187,8 +190,8 @@ public sealed partial class ClaudeSession
             writer.WritePropertyName("id"u8);
             id.WriteTo(writer);
             writer.WriteStartObject("error"u8);
-            writer.WriteNumber("code"u8, -32601);
-            writer.WriteString("message"u8, $"This session has no in-process MCP server named '{name}'.");
+            writer.WriteNumber("code"u8, code);
+            writer.WriteString("message"u8, text);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -207,6 +207,8 @@ public sealed partial class ClaudeSession
         var id = _requestPrefix + Interlocked.Increment(ref _requestCounter).ToString(CultureInfo.InvariantCulture);
         var pending = new PendingRequest(subtype);
         _pending[id] = pending;
+        Task? write = null;
+        var written = false;
         try
         {
             // A fault between the check above and the registration would leave this request waiting for its timeout.
@@ -215,7 +217,8 @@ public sealed partial class ClaudeSession
                 throw fault;
             }
 
-            await WriteFrameAsync(
+            // The timeout covers the write too: a CLI that stops reading its stdin would otherwise block this call forever.
+            write = WriteFrameAsync(
                 w =>
                 {
                     w.WriteStartObject();
@@ -227,8 +230,19 @@ public sealed partial class ClaudeSession
                     w.WriteEndObject();
                     w.WriteEndObject();
                 },
-                cancellationToken).ConfigureAwait(false);
-            return await pending.Completion.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+                cancellationToken);
+            var started = _time.GetTimestamp();
+            await write.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            written = true;
+            var remaining = timeout - _time.GetElapsedTime(started);
+            return await pending.Completion.Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (write is not null && !written)
+        {
+            var stalled = new TimeoutException(
+                $"The claude CLI did not read the '{subtype}' control request from its stdin within {timeout}; the process was stopped. Resume the conversation with ResumeAsync.");
+            await FaultAsync(stalled).ConfigureAwait(false);
+            throw stalled;
         }
         catch (TimeoutException) when (!pending.Completion.Task.IsCompleted)
         {
@@ -237,7 +251,11 @@ public sealed partial class ClaudeSession
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !pending.Completion.Task.IsCompleted)
         {
-            await WithdrawAsync(id).ConfigureAwait(false);
+            if (written)
+            {
+                await WithdrawAsync(id).ConfigureAwait(false);
+            }
+
             throw;
         }
         finally
@@ -258,11 +276,11 @@ public sealed partial class ClaudeSession
                     w.WriteString("request_id"u8, requestId);
                     w.WriteEndObject();
                 },
-                CancellationToken.None).ConfigureAwait(false);
+                CancellationToken.None).WaitAsync(_options.ControlRequestTimeout, _time).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ClaudeException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is ClaudeException or ObjectDisposedException or IOException or TimeoutException)
         {
-            // The CLI is gone; nothing to withdraw from.
+            // The CLI is gone, or not reading: nothing to withdraw from that would arrive.
         }
     }
 
@@ -389,13 +407,21 @@ public sealed partial class ClaudeSession
             (nameof(ClaudeSessionOptions.ControlRequestTimeout), options.ControlRequestTimeout),
             (nameof(ClaudeSessionOptions.InitializeTimeout), options.InitializeTimeout),
             (nameof(ClaudeSessionOptions.InterruptTimeout), options.InterruptTimeout),
-            (nameof(ClaudeSessionOptions.CallbackTimeout), options.CallbackTimeout ?? TimeSpan.MaxValue),
+            (nameof(ClaudeSessionOptions.CallbackTimeout), options.CallbackTimeout ?? TimeSpan.FromSeconds(1)),
         })
         {
-            if (timeout <= TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(name, timeout, $"{name} must be positive.");
-            }
+            CheckTimeout(name, timeout);
+        }
+    }
+
+    /// <summary>The longest timeout timers accept (about 49.7 days); use <see langword="null"/> where "none" is allowed.</summary>
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private static void CheckTimeout(string name, TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero || timeout > MaxTimeout)
+        {
+            throw new ArgumentOutOfRangeException(name, timeout, $"{name} must be positive and at most {MaxTimeout.TotalDays:0.#} days; {timeout} is not.");
         }
     }
 
@@ -413,9 +439,9 @@ public sealed partial class ClaudeSession
                 throw new ArgumentException($"The {hook.Event} hook matcher '{hook.Matcher}' has no callbacks.", nameof(hooks));
             }
 
-            if (hook.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+            if (hook.Timeout is { } timeout)
             {
-                throw new ArgumentOutOfRangeException(nameof(hooks), timeout, $"The {hook.Event} hook timeout must be positive.");
+                CheckTimeout($"the {hook.Event} hook's Timeout", timeout);
             }
 
             var ids = new List<string>();

@@ -231,12 +231,21 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             throw;
         }
 
+        bool started;
         lock (_gate)
         {
-            if (_state == ClaudeSessionState.Starting)
+            started = _state == ClaudeSessionState.Starting;
+            if (started)
             {
                 _state = ClaudeSessionState.Idle;
             }
+        }
+
+        if (!started)
+        {
+            // The CLI answered initialize and died (or was disposed) right after: not a session to hand out.
+            await DisposeAsync().ConfigureAwait(false);
+            throw Fault ?? new ObjectDisposedException(nameof(ClaudeSession), "The session was closed while it was starting.");
         }
 
         SessionTelemetry.ActiveSessions.Add(1);
@@ -280,8 +289,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         {
             turn = BeginTurn();
             var line = serialize(turn.Uuid);
-            await WriteTurnAsync(turn, line).ConfigureAwait(false);
+
+            // Registered before the write: a caller must be able to cancel a turn whose prompt the CLI is not reading.
             using var registration = cancellationToken.Register(static state => ((Turn)state!).RequestCancel(), turn);
+            await WriteTurnAsync(turn, line).ConfigureAwait(false);
 
             // Not the caller's token: a cancelled turn is drained to its end (interrupt, result) before it throws.
             while (await turn.Messages.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -615,8 +626,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             }
         }
 
-        await _transport.DisposeAsync().ConfigureAwait(false);
+        // Stop the process, let the reader see the end of stdout, and only then free the transport's buffers.
+        await _transport.TerminateAsync().ConfigureAwait(false);
         await _reader.ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
 
         // Callbacks were cancelled above; a well-behaved one returns promptly. Do not hang on one that ignores its token.
         var callbacks = _inFlight.Values.Select(c => c.Task).ToArray();

@@ -146,34 +146,58 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     public async Task<ClaudeSessionLease> GetOrCreateAsync(string key, ClaudeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        var entry = await AcquireEntryAsync(key, options, cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            while (true)
+            var entry = await AcquireEntryAsync(key, options, cancellationToken).ConfigureAwait(false);
+            ClaudeSession? session;
+            try
             {
-                var starting = entry.Session;
-                var session = await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
-                // An exited process counts as dead even before the session's reader has noticed and faulted it.
-                if (session.State is not (ClaudeSessionState.Faulted or ClaudeSessionState.Closed) && !session.Completion.IsCompleted)
+                session = await WaitForLiveSessionAsync(key, entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Release(entry, failed: true);
+                throw;
+            }
+
+            if (session is not null)
+            {
+                return new ClaudeSessionLease(this, entry, session);
+            }
+
+            // Removed (or evicted) while we waited: never resume a conversation the pool was told to forget; start over.
+            Release(entry);
+        }
+    }
+
+    /// <summary>The entry's live session, reopening a dead one in place; <see langword="null"/> when the entry left the pool.</summary>
+    private async Task<ClaudeSession?> WaitForLiveSessionAsync(string key, Entry entry, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var starting = entry.Session;
+            var session = await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // An exited process counts as dead even before the session's reader has noticed and faulted it.
+            if (session.State is not (ClaudeSessionState.Faulted or ClaudeSessionState.Closed) && !session.Completion.IsCompleted)
+            {
+                return session;
+            }
+
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (!_entries.TryGetValue(key, out var current) || !ReferenceEquals(current, entry))
                 {
-                    return new ClaudeSessionLease(this, entry, session);
+                    return null;
                 }
 
-                lock (_gate)
+                if (ReferenceEquals(entry.Session, starting))
                 {
-                    if (ReferenceEquals(entry.Session, starting))
-                    {
-                        // Dead process: reopen the conversation in its place, once, for every caller of this key.
-                        Log.PoolSessionResuming(_logger, key, session.SessionId);
-                        entry.Session = ReopenAsync(session, entry.Options);
-                    }
+                    // Dead process: reopen the conversation in its place, once, for every caller of this key.
+                    Log.PoolSessionResuming(_logger, key, session.SessionId);
+                    entry.Session = SignalCapacityWhenDone(ReopenAsync(session, entry.Options));
                 }
             }
-        }
-        catch
-        {
-            Release(entry, failed: true);
-            throw;
         }
     }
 
@@ -279,6 +303,12 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (_entries.TryGetValue(key, out var existing))
                 {
+                    if (existing.Session.IsFaulted || existing.Session.IsCanceled)
+                    {
+                        // A start that failed after all its callers gave up: try again rather than hand out its old error.
+                        existing.Session = SignalCapacityWhenDone(StartAsync(existing));
+                    }
+
                     existing.Leases++;
                     return existing;
                 }
@@ -299,7 +329,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
                 if (_entries.Count < _options.MaxSessions)
                 {
                     var entry = new Entry(key, options ?? new ClaudeSessionOptions()) { Leases = 1 };
-                    entry.Session = StartAsync(entry);
+                    entry.Session = SignalCapacityWhenDone(StartAsync(entry));
                     _entries[key] = entry;
                     if (victim is not null)
                     {
@@ -334,9 +364,10 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
                 {
                     return await _factory.StartAsync(WithResume(entry.Options, conversation), _lifetime.Token).ConfigureAwait(false);
                 }
-                catch (ClaudeException)
+                catch (ClaudeException ex) when (IsMissingConversation(ex))
                 {
                     // The transcript is gone (or never written): start a blank conversation rather than fail the key forever.
+                    // Any other failure (auth, a crash at start-up) is the caller's to see, with the history kept on disk.
                 }
             }
 
@@ -353,14 +384,41 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             {
                 return await dead.ResumeAsync(_lifetime.Token).ConfigureAwait(false);
             }
-            catch (ClaudeException)
+            catch (ClaudeException ex) when (IsMissingConversation(ex))
             {
-                // Could not resume (no transcript): fall back to a blank conversation.
+                // No transcript to resume: fall back to a blank conversation.
             }
         }
 
         return await _factory.StartAsync(options, _lifetime.Token).ConfigureAwait(false);
     });
+
+    /// <summary>The CLI's answer to <c>--resume</c> with an unknown id (SPEC §6): exit 1, "No conversation found…".</summary>
+    private static bool IsMissingConversation(ClaudeException exception) =>
+        exception is ClaudeProcessException process
+        && process.StderrTail.Any(line => line.Contains("No conversation found", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Wakes callers waiting for capacity when a start ends: a start whose callers all gave up holds a slot that only
+    /// becomes evictable then.
+    /// </summary>
+    private Task<ClaudeSession> SignalCapacityWhenDone(Task<ClaudeSession> start)
+    {
+        _ = start.ContinueWith(
+            static (_, state) =>
+            {
+                var pool = (ClaudeSessionPool)state!;
+                lock (pool._gate)
+                {
+                    pool.SignalCapacity();
+                }
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return start;
+    }
 
     private static ClaudeSessionOptions WithResume(ClaudeSessionOptions options, string sessionId) => new()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -68,7 +69,6 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         StartedAt = DateTimeOffset.UtcNow;
         Output = new BoundedLineReader(process.StandardOutput.BaseStream, info.MaxLineBytes);
         _stderrPump = Task.Run(PumpStderrAsync);
-        _ = WatchExitAsync();
     }
 
     /// <summary>The CLI's process id (also its process group id when <see cref="InOwnProcessGroup"/>).</summary>
@@ -147,55 +147,80 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         Live[started.ProcessId] = started;
         ClaudeTelemetry.ActiveProcesses.Add(1);
         Log.ProcessStarted(logger, started.ProcessId, info.Arguments.Count, useGroup);
+
+        // Only now: a process that exits at once must find itself in Live to be removed from it.
+        _ = started.WatchExitAsync();
         return started;
     }
 
     /// <summary>Writes one NDJSON line (the terminator is added) to stdin; writes from many callers are serialised.</summary>
+    /// <param name="utf8Json">The line, without its terminator.</param>
+    /// <param name="cancellationToken">
+    /// Cancels the wait for the write lock only. A line that has started to go out is finished, never torn: half a line
+    /// followed by the next frame would be one unparseable line for the CLI. A CLI that stops reading blocks the write
+    /// until the process is terminated, which fails it; callers that need a bound wait on the returned task with one.
+    /// </param>
+    /// <returns>A task that completes when the line is written and flushed.</returns>
     public async Task WriteLineAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var length = utf8Json.Length + 1;
+        var line = ArrayPool<byte>.Shared.Rent(length);
+        utf8Json.Span.CopyTo(line);
+        line[length - 1] = (byte)'\n';
         try
         {
-            ObjectDisposedException.ThrowIf(_stdinClosed, this);
-            var stdin = _process.StandardInput.BaseStream;
-            await stdin.WriteAsync(utf8Json, cancellationToken).ConfigureAwait(false);
-            await stdin.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            throw new ClaudeProcessException("Writing to the claude CLI failed: its stdin is closed (the process has probably exited).", ExitCodeOrNull(), StderrTail(), ex);
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_stdinClosed, this);
+                var stdin = _process.StandardInput.BaseStream;
+                await stdin.WriteAsync(line.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+                await stdin.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new ClaudeProcessException("Writing to the claude CLI failed: its stdin is closed (the process has probably exited).", ExitCodeOrNull(), StderrTail(), ex);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
+            ArrayPool<byte>.Shared.Return(line);
         }
     }
 
-    /// <summary>Closes stdin: for a one-shot run the CLI finishes its turn and exits.</summary>
+    /// <summary>Closes stdin after any line being written: for a one-shot run the CLI finishes its turn and exits.</summary>
     public async ValueTask CloseStdinAsync()
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_stdinClosed)
-            {
-                return;
-            }
-
-            _stdinClosed = true;
-            try
-            {
-                _process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // Already gone with the process: nothing left to close.
-            }
+            CloseStdinLocked();
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private void CloseStdinLocked()
+    {
+        if (_stdinClosed)
+        {
+            return;
+        }
+
+        _stdinClosed = true;
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Already gone with the process: nothing left to close.
         }
     }
 
@@ -228,7 +253,21 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         if (!HasExited)
         {
             Log.ProcessTerminating(_logger, ProcessId);
-            await CloseStdinAsync().ConfigureAwait(false);
+
+            // Never wait for the write lock here: a writer blocked on a CLI that stopped reading holds it until the process
+            // dies, so waiting would keep the signals below from ever being sent. That writer fails once the process is gone.
+            if (_writeLock.Wait(0))
+            {
+                try
+                {
+                    CloseStdinLocked();
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+
             Signal(UnixSignals.SigTerm);
             if (!await WaitExitAsync(_info.GracePeriod).ConfigureAwait(false))
             {
@@ -258,16 +297,20 @@ internal sealed class ClaudeProcess : IAsyncDisposable
             return;
         }
 
-        if (signal == UnixSignals.SigKill || !UnixSignals.IsSupported)
+        if (signal != UnixSignals.SigKill && UnixSignals.IsSupported)
         {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
+            // No group of its own: a graceful SIGTERM to the CLI alone (its children get SIGKILL with the tree below).
+            UnixSignals.SignalProcess(ProcessId, signal);
+            return;
+        }
+
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
         }
     }
 
@@ -397,6 +440,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
 
         await Output.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
-        _writeLock.Dispose();
+
+        // _writeLock is not disposed: a writer that was blocked on the dead pipe may still be about to release it.
     }
 }

@@ -111,6 +111,41 @@ public sealed class ClaudeSessionPoolTests
     }
 
     [Fact]
+    public async Task GetOrCreateAsync_AtCapBehindAStartItsCallerAbandoned_ProceedsWhenThatStartEnds()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var clock = new FakeTimeProvider();
+        await using var pool = CreatePool(env, new ClaudeSessionPoolOptions { MaxSessions = 1 }, clock);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var abandoned = pool.GetOrCreateAsync("a", cancellationToken: giveUp.Token);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        await using var b = await pool.GetOrCreateAsync("b", cancellationToken: Ct);
+
+        Assert.Equal(["b"], pool.Keys);
+        Assert.Single(env.LiveProcesses());
+    }
+
+    [Fact]
+    public async Task RemoveAsync_WhileACallerWaitsForTheStart_ConversationIsNotResumedAndNoProcessLeaks()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        await using var pool = CreatePool(env, new ClaudeSessionPoolOptions());
+
+        var waiting = pool.GetOrCreateAsync("k", cancellationToken: Ct);
+        var removed = await pool.RemoveAsync("k");
+        await using var lease = await waiting;
+
+        Assert.True(removed);
+        Assert.NotEqual(ClaudeSessionState.Faulted, lease.Session.State);
+        Assert.Null(lease.Session.Options.RunOptions.Resume);
+        await lease.DisposeAsync();
+        await pool.DisposeAsync();
+        Assert.Empty(env.LiveProcesses());
+    }
+
+    [Fact]
     public async Task GetOrCreateAsync_FaultedSession_IsResumedInPlace()
     {
         await using var env = await OfflineSessions.StartAsync();

@@ -190,6 +190,95 @@ public sealed class ControlProtocolTests
     }
 
     [Fact]
+    public async Task HostRequest_CliStopsReadingStdin_TimesOutFaultsAndTerminates()
+    {
+        var clock = new FakeTimeProvider();
+        await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions { ControlRequestTimeout = TimeSpan.FromSeconds(5) }, clock);
+        cli.Transport.StallWrites = true;
+
+        var call = cli.Session.SetModelAsync("sonnet", Ct);
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        Assert.Contains("did not read", timeout.Message, StringComparison.Ordinal);
+        Assert.Equal(ClaudeSessionState.Faulted, cli.Session.State);
+        Assert.Equal(1, cli.Transport.TerminateCount);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cli.Session.GetMcpStatusAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SendAsync_CancelledWhileTheCliDoesNotReadThePrompt_InterruptTimesOutKillsAndThrows()
+    {
+        var clock = new FakeTimeProvider();
+        await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions { InterruptTimeout = TimeSpan.FromSeconds(2) }, clock);
+        cli.Transport.StallWrites = true;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var turn = cli.Session.RunAsync("never read", cts.Token);
+        await cts.CancelAsync();
+        while (cli.Transport.TerminateCount == 0)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => turn);
+        Assert.True(failure is OperationCanceledException or TimeoutException or ClaudeException, failure.ToString());
+        Assert.Equal(ClaudeSessionState.Faulted, cli.Session.State);
+    }
+
+    [Fact]
+    public async Task PermissionCallback_IgnoresItsToken_TimeoutStillRepliesWithAnError()
+    {
+        var clock = new FakeTimeProvider();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<ClaudePermissionResult>();
+        await using var cli = await FakeCli.StartAsync(
+            new ClaudeSessionOptions
+            {
+                CallbackTimeout = TimeSpan.FromSeconds(4),
+                CanUseTool = (_, _) =>
+                {
+                    entered.TrySetResult();
+                    return new ValueTask<ClaudePermissionResult>(never.Task);
+                },
+            },
+            clock);
+
+        cli.Transport.Emit(CanUseTool("perm-stuck"));
+        await entered.Task.WaitAsync(Ct);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        var reply = await cli.ReplyToAsync("perm-stuck");
+
+        Assert.Equal("error", reply.GetProperty("subtype").GetString());
+        Assert.Contains("timed out", reply.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task McpMessage_ServerReturnsNothingForARequest_ErrorCarriesTheRequestId()
+    {
+        await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions { SdkMcpServers = [new SilentMcpServer()] });
+
+        cli.Transport.Emit("""{"type":"control_request","request_id":"m-1","request":{"subtype":"mcp_message","server_name":"silent","message":{"jsonrpc":"2.0","id":"abc-7","method":"tools/list"}}}""");
+        var reply = await cli.ReplyToAsync("m-1");
+
+        var response = reply.GetProperty("response").GetProperty("mcp_response");
+        Assert.Equal("abc-7", response.GetProperty("id").GetString());
+        Assert.Equal(-32603, response.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(60 * 24 * 60)]
+    public void ValidateOptions_TimeoutOutOfRange_ThrowsNamingTheOption(int minutes)
+    {
+        var failure = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ClaudeSession.ValidateOptions(new ClaudeSessionOptions { CallbackTimeout = TimeSpan.FromMinutes(minutes) }));
+
+        Assert.Contains(nameof(ClaudeSessionOptions.CallbackTimeout), failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HookCallback_TimesOut_TokenCancelledAndErrorReply()
     {
         var clock = new FakeTimeProvider();
@@ -378,6 +467,13 @@ public sealed class ControlProtocolTests
         }
 
         public ValueTask DisposeAsync() => Session.DisposeAsync();
+    }
+
+    private sealed class SilentMcpServer : IClaudeSdkMcpServer
+    {
+        public string Name => "silent";
+
+        public ValueTask<JsonElement?> HandleMessageAsync(JsonElement jsonRpcMessage, CancellationToken cancellationToken) => ValueTask.FromResult<JsonElement?>(null);
     }
 
     private sealed class RecordingMcpServer(string name) : IClaudeSdkMcpServer

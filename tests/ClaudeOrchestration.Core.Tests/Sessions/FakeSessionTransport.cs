@@ -25,6 +25,9 @@ internal sealed class FakeSessionTransport : ISessionTransport
 
     public int TerminateCount { get; private set; }
 
+    /// <summary>The CLI stops reading stdin: writes block (ignoring cancellation, like a full pipe) until the process exits.</summary>
+    public bool StallWrites { get; set; }
+
     public List<string> Stderr { get; } = [];
 
     public IReadOnlyList<JsonElement> AllWritten
@@ -78,6 +81,15 @@ internal sealed class FakeSessionTransport : ISessionTransport
         if (_exited.Task.IsCompleted)
         {
             throw new ClaudeProcessException("stdin closed", _exited.Task.Result, []);
+        }
+
+        if (StallWrites)
+        {
+            return _exited.Task.ContinueWith(
+                static exited => throw new ClaudeProcessException("stdin closed", exited.Result, []),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         using var document = JsonDocument.Parse(utf8Json);
