@@ -62,4 +62,33 @@ public sealed class StdinSerialisationTests
         }).ToHashSet();
         Assert.Equal(writers * linesPerWriter, ids.Count);
     }
+
+    [Fact]
+    public async Task TerminateAsync_WriterBlockedOnAProcessThatNeverReads_StopsItAndFailsTheWrite()
+    {
+        // sleep never reads stdin: a 4 MiB line fills the pipe and the write blocks, holding the write lock.
+        await using var process = ClaudeProcess.Start(
+            new ClaudeProcessStartInfo
+            {
+                CliPath = "/bin/sleep",
+                Arguments = ["600"],
+                WorkingDirectory = Path.GetTempPath(),
+                Environment = new Dictionary<string, string?>(),
+                MaxLineBytes = 1024 * 1024,
+                StderrTailLines = 10,
+                GracePeriod = TimeSpan.FromSeconds(30),
+            },
+            NullLogger.Instance);
+        var line = new byte[4 * 1024 * 1024];
+        line.AsSpan().Fill((byte)'a');
+
+        var write = process.WriteLineAsync(line, TestContext.Current.CancellationToken);
+        var second = process.WriteLineAsync("{}"u8.ToArray(), TestContext.Current.CancellationToken);
+        await process.TerminateAsync();
+
+        var exitCode = await process.Exited;
+        Assert.Equal(143, exitCode);
+        await Assert.ThrowsAsync<ClaudeProcessException>(() => write);
+        await Assert.ThrowsAnyAsync<Exception>(() => second);
+    }
 }
