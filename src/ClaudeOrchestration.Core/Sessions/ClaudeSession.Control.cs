@@ -402,15 +402,12 @@ public sealed partial class ClaudeSession
         ArgumentNullException.ThrowIfNull(options.RunOptions, nameof(ClaudeSessionOptions.RunOptions));
         RegisterHooks(options.Hooks);
         IndexMcpServers(options.SdkMcpServers);
-        foreach (var (name, timeout) in new[]
+        CheckTimeout(nameof(ClaudeSessionOptions.ControlRequestTimeout), options.ControlRequestTimeout);
+        CheckTimeout(nameof(ClaudeSessionOptions.InitializeTimeout), options.InitializeTimeout);
+        CheckTimeout(nameof(ClaudeSessionOptions.InterruptTimeout), options.InterruptTimeout);
+        if (options.CallbackTimeout is { } callbackTimeout)
         {
-            (nameof(ClaudeSessionOptions.ControlRequestTimeout), options.ControlRequestTimeout),
-            (nameof(ClaudeSessionOptions.InitializeTimeout), options.InitializeTimeout),
-            (nameof(ClaudeSessionOptions.InterruptTimeout), options.InterruptTimeout),
-            (nameof(ClaudeSessionOptions.CallbackTimeout), options.CallbackTimeout ?? TimeSpan.FromSeconds(1)),
-        })
-        {
-            CheckTimeout(name, timeout);
+            CheckTimeout(nameof(ClaudeSessionOptions.CallbackTimeout), callbackTimeout);
         }
     }
 

@@ -88,6 +88,34 @@ public sealed class ClaudeSessionPoolTests
     }
 
     [Fact]
+    public async Task IdleTimeout_TranscriptGoneWhenTheKeyComesBack_StartsABlankConversation()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var clock = new FakeTimeProvider();
+        await using var pool = CreatePool(env, new ClaudeSessionPoolOptions { IdleTimeout = TimeSpan.FromMinutes(5), IdleCheckInterval = TimeSpan.FromMinutes(1) }, clock);
+        ClaudeSession first;
+        string firstSessionId;
+        await using (var lease = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct))
+        {
+            first = lease.Session;
+            firstSessionId = (await lease.Session.RunAsync("remember IBIS", Ct)).SessionId;
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await first.Completion.WaitAsync(Ct);
+        Directory.Delete(Path.Combine(env.Claude.Root.FullPath, "config", "projects"), recursive: true);
+
+        await using var next = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct);
+        var answer = await next.Session.RunAsync("what did I say", Ct);
+
+        Assert.False(answer.IsError);
+        Assert.NotEqual(firstSessionId, answer.SessionId);
+        var request = env.Server.Requests.Last(r => !r.IsSideCall && r.LatestUserText.Contains("what did I say", StringComparison.Ordinal));
+        Assert.DoesNotContain("IBIS", request.RawBody, StringComparison.Ordinal);
+        Assert.Single(env.LiveProcesses());
+    }
+
+    [Fact]
     public async Task GetOrCreateAsync_AtCap_ClosesLeastRecentlyUsedIdleSession()
     {
         await using var env = await OfflineSessions.StartAsync();
