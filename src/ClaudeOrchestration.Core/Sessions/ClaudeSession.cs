@@ -260,24 +260,8 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             throw new InvalidOperationException("This session was not started by a ClaudeSessionFactory, so it cannot open a new process.");
         }
 
-        var run = _options.RunOptions with { Resume = sessionId, ForkSession = fork, SessionId = null, ContinueConversation = false };
-        var options = CopyWith(_options, run);
-        return await _opener(options, cancellationToken).ConfigureAwait(false);
+        return await _opener(_options.ForResume(sessionId, fork), cancellationToken).ConfigureAwait(false);
     }
-
-    private static ClaudeSessionOptions CopyWith(ClaudeSessionOptions o, ClaudeRunOptions run) => new()
-    {
-        RunOptions = run,
-        CanUseTool = o.CanUseTool,
-        Hooks = o.Hooks,
-        SdkMcpServers = o.SdkMcpServers,
-        Agents = o.Agents,
-        ControlRequestTimeout = o.ControlRequestTimeout,
-        InitializeTimeout = o.InitializeTimeout,
-        InterruptTimeout = o.InterruptTimeout,
-        CallbackTimeout = o.CallbackTimeout,
-        OutOfTurnMessageCallback = o.OutOfTurnMessageCallback,
-    };
 
     // ---------------------------------------------------------------- turns
 

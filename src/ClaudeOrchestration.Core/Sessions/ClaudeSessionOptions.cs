@@ -58,4 +58,22 @@ public sealed class ClaudeSessionOptions
 
     /// <summary>Receives each message the CLI writes outside a turn (e.g. the notice after a model switch). Called on the reader; keep it short.</summary>
     public Action<Messages.ClaudeMessage>? OutOfTurnMessageCallback { get; init; }
+
+    /// <summary>
+    /// A copy that reopens conversation <paramref name="sessionId"/> (<c>--resume</c>, with <c>--fork-session</c> when
+    /// <paramref name="fork"/>), keeping every callback, server and timeout.
+    /// </summary>
+    internal ClaudeSessionOptions ForResume(string sessionId, bool fork) => new()
+    {
+        RunOptions = RunOptions with { Resume = sessionId, ForkSession = fork, SessionId = null, ContinueConversation = false },
+        CanUseTool = CanUseTool,
+        Hooks = Hooks,
+        SdkMcpServers = SdkMcpServers,
+        Agents = Agents,
+        ControlRequestTimeout = ControlRequestTimeout,
+        InitializeTimeout = InitializeTimeout,
+        InterruptTimeout = InterruptTimeout,
+        CallbackTimeout = CallbackTimeout,
+        OutOfTurnMessageCallback = OutOfTurnMessageCallback,
+    };
 }

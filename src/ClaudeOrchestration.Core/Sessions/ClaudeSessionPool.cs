@@ -362,7 +362,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             {
                 try
                 {
-                    return await _factory.StartAsync(WithResume(entry.Options, conversation), _lifetime.Token).ConfigureAwait(false);
+                    return await _factory.StartAsync(entry.Options.ForResume(conversation, fork: false), _lifetime.Token).ConfigureAwait(false);
                 }
                 catch (ClaudeException ex) when (IsMissingConversation(ex))
                 {
@@ -419,20 +419,6 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             TaskScheduler.Default);
         return start;
     }
-
-    private static ClaudeSessionOptions WithResume(ClaudeSessionOptions options, string sessionId) => new()
-    {
-        RunOptions = options.RunOptions with { Resume = sessionId, SessionId = null, ForkSession = false, ContinueConversation = false },
-        CanUseTool = options.CanUseTool,
-        Hooks = options.Hooks,
-        SdkMcpServers = options.SdkMcpServers,
-        Agents = options.Agents,
-        ControlRequestTimeout = options.ControlRequestTimeout,
-        InitializeTimeout = options.InitializeTimeout,
-        InterruptTimeout = options.InterruptTimeout,
-        CallbackTimeout = options.CallbackTimeout,
-        OutOfTurnMessageCallback = options.OutOfTurnMessageCallback,
-    };
 
     private void EvictIdle()
     {

@@ -70,25 +70,11 @@ public sealed class ClaudeSessionFaultTests
     {
         await using var env = await OfflineSessions.StartAsync();
         env.Server.Enqueue(ScriptedReply.ToolUse("Read", new JsonObject { ["file_path"] = "/etc/hostname" }));
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new BlockingCallback();
+        var (entered, cancelled) = (blocking.Entered, blocking.Cancelled);
         var session = await env.StartSessionAsync(new ClaudeSessionOptions
         {
-            CanUseTool = async (_, token) =>
-            {
-                entered.SetResult();
-                try
-                {
-                    await new TaskCompletionSource().Task.WaitAsync(token);
-                }
-                catch (OperationCanceledException)
-                {
-                    cancelled.SetResult();
-                    throw;
-                }
-
-                return ClaudePermissionResult.Allow();
-            },
+            CanUseTool = (_, token) => new ValueTask<ClaudePermissionResult>(blocking.RunAsync<ClaudePermissionResult>(token)),
         });
 
         var turn = session.RunAsync("Read the hostname", Ct);

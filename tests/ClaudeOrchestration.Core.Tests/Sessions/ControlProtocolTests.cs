@@ -32,26 +32,12 @@ public sealed class ControlProtocolTests
     [Fact]
     public async Task ControlCancelRequest_CancelsThatCallbacksTokenAndSendsNoReply()
     {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var observed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new BlockingCallback();
         await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions
         {
-            CanUseTool = async (_, token) =>
-            {
-                entered.SetResult();
-                try
-                {
-                    await new TaskCompletionSource().Task.WaitAsync(token);
-                }
-                catch (OperationCanceledException)
-                {
-                    observed.SetResult();
-                    throw;
-                }
-
-                return ClaudePermissionResult.Allow();
-            },
+            CanUseTool = (_, token) => new ValueTask<ClaudePermissionResult>(blocking.RunAsync<ClaudePermissionResult>(token)),
         });
+        var (entered, observed) = (blocking.Entered, blocking.Cancelled);
 
         cli.Transport.Emit(CanUseTool("perm-1"));
         await entered.Task.WaitAsync(Ct);
@@ -282,8 +268,8 @@ public sealed class ControlProtocolTests
     public async Task HookCallback_TimesOut_TokenCancelledAndErrorReply()
     {
         var clock = new FakeTimeProvider();
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new BlockingCallback();
+        var (entered, cancelled) = (blocking.Entered, blocking.Cancelled);
         await using var cli = await FakeCli.StartAsync(
             new ClaudeSessionOptions
             {
@@ -293,24 +279,7 @@ public sealed class ControlProtocolTests
                     {
                         Event = "PreToolUse",
                         Timeout = TimeSpan.FromSeconds(3),
-                        Callbacks =
-                        [
-                            async (_, token) =>
-                            {
-                                entered.SetResult();
-                                try
-                                {
-                                    await new TaskCompletionSource().Task.WaitAsync(token);
-                                }
-                                catch (OperationCanceledException)
-                                {
-                                    cancelled.SetResult();
-                                    throw;
-                                }
-
-                                return ClaudeHookOutput.Continue;
-                            },
-                        ],
+                        Callbacks = [(_, token) => new ValueTask<ClaudeHookOutput>(blocking.RunAsync<ClaudeHookOutput>(token))],
                     },
                 ],
             },
