@@ -32,14 +32,14 @@ public class IngestBenchmarks
     public void SetupSqlite()
     {
         _directory = Path.Combine(Path.GetTempPath(), "co-bench-ingest-" + Guid.NewGuid().ToString("N"));
-        _store = new SqliteVectorStore($"Data Source={Path.Combine(_directory, "knowledge.db")}");
+        _store = new EmbeddedSqliteVectorStore($"Data Source={Path.Combine(_directory, "knowledge.db")}");
         _knowledgeBase = CreateKnowledgeBase(_store);
     }
 
     [IterationSetup(Target = nameof(IngestIntoInMemory))]
     public void SetupInMemory()
     {
-        _store = new InMemoryVectorStore();
+        _store = new EmbeddedMemoryVectorStore();
         _knowledgeBase = CreateKnowledgeBase(_store);
     }
 

@@ -21,7 +21,7 @@ public class HnswSearchBenchmarks
     private const int Top = 10;
     private const int RecallQueries = 200;
 
-    private InMemoryVectorStore? _store;
+    private EmbeddedMemoryVectorStore? _store;
     private VectorStoreCollection<int, BenchmarkDocument>? _hnsw;
     private float[] _query = [];
 
@@ -46,7 +46,7 @@ public class HnswSearchBenchmarks
         var vectors = all[..VectorSearchBenchmarks.Count];
         var queries = all[VectorSearchBenchmarks.Count..^1];
         _query = all[^1];
-        _store = new InMemoryVectorStore(new InMemoryVectorStoreOptions { Hnsw = new HnswIndexOptions { M = 16, EfConstruction = 100, EfSearch = EfSearch, Seed = 1 } });
+        _store = new EmbeddedMemoryVectorStore(new EmbeddedMemoryVectorStoreOptions { Hnsw = new HnswIndexOptions { M = 16, EfConstruction = 100, EfSearch = EfSearch, Seed = 1 } });
 
         var exact = _store.GetCollection<int, BenchmarkDocument>("exact");
         await exact.EnsureCollectionExistsAsync();

@@ -20,9 +20,9 @@ public class VectorSearchBenchmarks
 
     private float[] _arena = [];
     private float[] _query = [];
-    private InMemoryVectorStore? _inMemoryStore;
+    private EmbeddedMemoryVectorStore? _inMemoryStore;
     private VectorStoreCollection<int, BenchmarkDocument>? _inMemory;
-    private SqliteVectorStore? _sqliteStore;
+    private EmbeddedSqliteVectorStore? _sqliteStore;
     private VectorStoreCollection<int, BenchmarkDocument>? _sqlite;
     private string? _sqliteDirectory;
 
@@ -38,13 +38,13 @@ public class VectorSearchBenchmarks
 
         _query = BenchmarkData.UnitVectors(1, Dimensions, seed: 7)[0];
 
-        _inMemoryStore = new InMemoryVectorStore();
+        _inMemoryStore = new EmbeddedMemoryVectorStore();
         _inMemory = _inMemoryStore.GetCollection<int, BenchmarkDocument>("bench");
         await _inMemory.EnsureCollectionExistsAsync();
         await BenchmarkData.UpsertAsync(_inMemory, vectors);
 
         _sqliteDirectory = Path.Combine(Path.GetTempPath(), "co-bench-" + Guid.NewGuid().ToString("N"));
-        _sqliteStore = new SqliteVectorStore($"Data Source={Path.Combine(_sqliteDirectory, "bench.db")}");
+        _sqliteStore = new EmbeddedSqliteVectorStore($"Data Source={Path.Combine(_sqliteDirectory, "bench.db")}");
         _sqlite = _sqliteStore.GetCollection<int, BenchmarkDocument>("bench");
         await _sqlite.EnsureCollectionExistsAsync();
         await BenchmarkData.UpsertAsync(_sqlite, vectors);

@@ -1,7 +1,7 @@
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// A small LRU cache of assembled contexts. An entry is valid only for the session version and knowledge version it
+/// A small LRU cache of assembled contexts. An entry is valid only for the context version and knowledge version it
 /// was built from, so a stale entry is never served even if an explicit invalidation was missed (another process).
 /// </summary>
 internal sealed class ContextCache(int capacity)
@@ -10,13 +10,13 @@ internal sealed class ContextCache(int capacity)
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _lock = new();
 
-    public bool TryGet(Key key, long sessionVersion, long knowledgeVersion, out RelevantContext? context)
+    public bool TryGet(Key key, long contextVersion, long knowledgeVersion, out RelevantContext? context)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue(key, out var node))
             {
-                if (node.Value.SessionVersion == sessionVersion && node.Value.KnowledgeVersion == knowledgeVersion)
+                if (node.Value.ContextVersion == contextVersion && node.Value.KnowledgeVersion == knowledgeVersion)
                 {
                     _recency.Remove(node);
                     _recency.AddFirst(node);
@@ -33,7 +33,7 @@ internal sealed class ContextCache(int capacity)
         return false;
     }
 
-    public void Set(Key key, long sessionVersion, long knowledgeVersion, RelevantContext context)
+    public void Set(Key key, long contextVersion, long knowledgeVersion, RelevantContext context)
     {
         if (capacity <= 0)
         {
@@ -47,7 +47,7 @@ internal sealed class ContextCache(int capacity)
                 _recency.Remove(existing);
             }
 
-            _entries[key] = _recency.AddFirst(new Entry(key, sessionVersion, knowledgeVersion, context));
+            _entries[key] = _recency.AddFirst(new Entry(key, contextVersion, knowledgeVersion, context));
             while (_entries.Count > capacity)
             {
                 var oldest = _recency.Last!;
@@ -57,7 +57,7 @@ internal sealed class ContextCache(int capacity)
         }
     }
 
-    public void RemoveSession(string sessionId)
+    public void RemoveContext(string contextId)
     {
         lock (_lock)
         {
@@ -65,7 +65,7 @@ internal sealed class ContextCache(int capacity)
             while (node is not null)
             {
                 var next = node.Next;
-                if (string.Equals(node.Value.Key.SessionId, sessionId, StringComparison.Ordinal))
+                if (string.Equals(node.Value.Key.ContextId, contextId, StringComparison.Ordinal))
                 {
                     _recency.Remove(node);
                     _entries.Remove(node.Value.Key);
@@ -87,8 +87,8 @@ internal sealed class ContextCache(int capacity)
         }
     }
 
-    /// <summary>What a cached context depends on besides versions: the session, the query and the request options.</summary>
-    internal readonly record struct Key(string SessionId, string Query, string Options);
+    /// <summary>What a cached context depends on besides versions: the context, the query and the request options.</summary>
+    internal readonly record struct Key(string ContextId, string Query, string Options);
 
-    private sealed record Entry(Key Key, long SessionVersion, long KnowledgeVersion, RelevantContext Context);
+    private sealed record Entry(Key Key, long ContextVersion, long KnowledgeVersion, RelevantContext Context);
 }

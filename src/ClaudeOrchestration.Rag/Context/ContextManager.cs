@@ -13,7 +13,7 @@ using Microsoft.ML.Tokenizers;
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// The default <see cref="IContextManager"/>: sessions in an <see cref="ISessionStore"/>, knowledge from an
+/// The default <see cref="IContextManager"/>: contexts in an <see cref="IAgentContextStore"/>, knowledge from an
 /// <see cref="IKnowledgeBase"/>, memory ranked with an embedding generator, and tokens counted with a
 /// Microsoft.ML.Tokenizers <see cref="Tokenizer"/> (by default <c>cl100k_base</c>, see <see cref="RagTokenizer"/>).
 /// </summary>
@@ -27,7 +27,7 @@ namespace ClaudeOrchestration.Rag.Context;
 /// it fits, so <see cref="RelevantContext.TokenCount"/> never exceeds the budget.
 /// </para>
 /// <para>
-/// Thread-safe. Updates to one session are serialised in this process and guarded by the store's version check across
+/// Thread-safe. Updates to one context are serialised in this process and guarded by the store's version check across
 /// processes.
 /// </para>
 /// </remarks>
@@ -36,10 +36,10 @@ public sealed class ContextManager : IContextManager
 {
     private const int MaxUpdateAttempts = 16;
     private const int MinTruncatedTokens = 16;
-    private const int MaxSessionIdLength = 256;
+    private const int MaxContextIdLength = 256;
     private const string TruncationMark = " …\n";
 
-    private readonly ISessionStore _store;
+    private readonly IAgentContextStore _store;
     private readonly IKnowledgeBase? _knowledge;
     private readonly BatchingEmbeddingGenerator _embedder;
     private readonly ContextManagerOptions _options;
@@ -50,7 +50,7 @@ public sealed class ContextManager : IContextManager
     private readonly ContextCache _cache;
 
     /// <summary>Creates a context manager.</summary>
-    /// <param name="store">Where sessions live.</param>
+    /// <param name="store">Where contexts live.</param>
     /// <param name="embeddingGenerator">Ranks memory items by similarity to the query; not disposed by the manager.</param>
     /// <param name="knowledgeBase">Where knowledge is searched; <see langword="null"/> assembles context without knowledge.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
@@ -59,7 +59,7 @@ public sealed class ContextManager : IContextManager
     /// <param name="logger">Logs conflicts, expiry and assembly figures (never content).</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public ContextManager(
-        ISessionStore store,
+        IAgentContextStore store,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         IKnowledgeBase? knowledgeBase = null,
         ContextManagerOptions? options = null,
@@ -87,174 +87,174 @@ public sealed class ContextManager : IContextManager
     }
 
     /// <inheritdoc />
-    public async Task<ContextSession> CreateSessionAsync(
-        string? sessionId = null,
-        Action<ContextSession>? initialize = null,
+    public async Task<AgentContext> CreateContextAsync(
+        string? contextId = null,
+        Action<AgentContext>? initialize = null,
         CancellationToken cancellationToken = default)
     {
-        var id = sessionId ?? Guid.NewGuid().ToString("N");
-        ValidateSessionId(id);
-        var session = new ContextSession { Id = id };
-        initialize?.Invoke(session);
+        var id = contextId ?? Guid.NewGuid().ToString("N");
+        ValidateContextId(id);
+        var context = new AgentContext { Id = id };
+        initialize?.Invoke(context);
         var now = _timeProvider.GetUtcNow();
-        session.Version = 1;
-        session.CreatedAt = now;
-        session.UpdatedAt = now;
-        session.LastAccessedAt = now;
-        session.AccessCount = 0;
-        session.TotalTurns = 0;
-        session.TotalTurnTokens = 0;
-        Normalize(session, now);
-        if (!await _store.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
+        context.Version = 1;
+        context.CreatedAt = now;
+        context.UpdatedAt = now;
+        context.LastAccessedAt = now;
+        context.AccessCount = 0;
+        context.TotalTurns = 0;
+        context.TotalTurnTokens = 0;
+        Normalize(context, now);
+        if (!await _store.TryCreateAsync(context, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"A session with id '{id}' already exists; pick another id, or change the existing session with UpdateSessionAsync.");
+            throw new InvalidOperationException($"A context with id '{id}' already exists; pick another id, or change the existing context with UpdateContextAsync.");
         }
 
-        return session;
+        return context;
     }
 
     /// <inheritdoc />
-    public async Task<ContextSession?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<AgentContext?> GetContextAsync(string contextId, CancellationToken cancellationToken = default)
     {
-        ValidateSessionId(sessionId);
-        if (!await _store.TouchAsync(sessionId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        ValidateContextId(contextId);
+        if (!await _store.TouchAsync(contextId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
-        return await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        return await _store.GetAsync(contextId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<ContextSession> UpdateSessionAsync(string sessionId, Action<ContextSession> update, CancellationToken cancellationToken = default)
+    public Task<AgentContext> UpdateContextAsync(string contextId, Action<AgentContext> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return UpdateSessionAsync(
-            sessionId,
-            (session, _) =>
+        return UpdateContextAsync(
+            contextId,
+            (context, _) =>
             {
-                update(session);
+                update(context);
                 return ValueTask.CompletedTask;
             },
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<ContextSession> UpdateSessionAsync(
-        string sessionId,
-        Func<ContextSession, CancellationToken, ValueTask> update,
+    public async Task<AgentContext> UpdateContextAsync(
+        string contextId,
+        Func<AgentContext, CancellationToken, ValueTask> update,
         CancellationToken cancellationToken = default)
     {
-        ValidateSessionId(sessionId);
+        ValidateContextId(contextId);
         ArgumentNullException.ThrowIfNull(update);
-        using (await _locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        using (await _locks.AcquireAsync(contextId, cancellationToken).ConfigureAwait(false))
         {
             for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
             {
-                var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false)
-                    ?? throw new SessionNotFoundException(sessionId);
-                var before = (session.Version, session.CreatedAt, session.AccessCount, session.TotalTurns, session.TotalTurnTokens);
-                await update(session, cancellationToken).ConfigureAwait(false);
+                var context = await _store.GetAsync(contextId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new AgentContextNotFoundException(contextId);
+                var before = (context.Version, context.CreatedAt, context.AccessCount, context.TotalTurns, context.TotalTurnTokens);
+                await update(context, cancellationToken).ConfigureAwait(false);
 
                 // The bookkeeping is the manager's: whatever the delegate did to it is put back.
                 var now = _timeProvider.GetUtcNow();
-                session.Version = before.Version + 1;
-                session.CreatedAt = before.CreatedAt;
-                session.AccessCount = before.AccessCount;
-                session.TotalTurns = before.TotalTurns;
-                session.TotalTurnTokens = before.TotalTurnTokens;
-                session.UpdatedAt = now;
-                session.LastAccessedAt = now;
-                Normalize(session, now);
-                if (await _store.TryUpdateAsync(session, before.Version, cancellationToken).ConfigureAwait(false))
+                context.Version = before.Version + 1;
+                context.CreatedAt = before.CreatedAt;
+                context.AccessCount = before.AccessCount;
+                context.TotalTurns = before.TotalTurns;
+                context.TotalTurnTokens = before.TotalTurnTokens;
+                context.UpdatedAt = now;
+                context.LastAccessedAt = now;
+                Normalize(context, now);
+                if (await _store.TryUpdateAsync(context, before.Version, cancellationToken).ConfigureAwait(false))
                 {
-                    _cache.RemoveSession(sessionId);
-                    return session;
+                    _cache.RemoveContext(contextId);
+                    return context;
                 }
 
-                Log.SessionUpdateConflict(_logger, sessionId, before.Version);
+                Log.ContextUpdateConflict(_logger, contextId, before.Version);
             }
         }
 
         throw new InvalidOperationException(
-            $"Session '{sessionId}' kept changing under other writers; the update was attempted {MaxUpdateAttempts} times and not saved.");
+            $"Context '{contextId}' kept changing under other writers; the update was attempted {MaxUpdateAttempts} times and not saved.");
     }
 
     /// <inheritdoc />
-    public Task<ContextSession> AddTurnAsync(string sessionId, ChatRole role, string content, CancellationToken cancellationToken = default)
+    public Task<AgentContext> AddTurnAsync(string contextId, ChatRole role, string content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return UpdateSessionAsync(sessionId, s => s.History.Add(new ConversationTurn { Role = role, Content = content }), cancellationToken);
+        return UpdateContextAsync(contextId, s => s.History.Add(new ConversationTurn { Role = role, Content = content }), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<ContextSession> RememberAsync(string sessionId, string fact, CancellationToken cancellationToken = default)
+    public Task<AgentContext> RememberAsync(string contextId, string fact, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(fact))
         {
             throw new ArgumentException("The fact to remember is empty.", nameof(fact));
         }
 
-        return UpdateSessionAsync(sessionId, s => s.Memory.Add(new MemoryItem { Text = fact }), cancellationToken);
+        return UpdateContextAsync(contextId, s => s.Memory.Add(new MemoryItem { Text = fact }), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteContextAsync(string contextId, CancellationToken cancellationToken = default)
     {
-        ValidateSessionId(sessionId);
-        using (await _locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false))
+        ValidateContextId(contextId);
+        using (await _locks.AcquireAsync(contextId, cancellationToken).ConfigureAwait(false))
         {
-            var deleted = await _store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
-            _cache.RemoveSession(sessionId);
+            var deleted = await _store.DeleteAsync(contextId, cancellationToken).ConfigureAwait(false);
+            _cache.RemoveContext(contextId);
             return deleted;
         }
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> ListSessionIdsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<string>> ListContextIdsAsync(CancellationToken cancellationToken = default) =>
         _store.ListIdsAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<SessionStatistics?> GetStatisticsAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<AgentContextStatistics?> GetStatisticsAsync(string contextId, CancellationToken cancellationToken = default)
     {
-        ValidateSessionId(sessionId);
-        var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        ValidateContextId(contextId);
+        var context = await _store.GetAsync(contextId, cancellationToken).ConfigureAwait(false);
+        if (context is null)
         {
             return null;
         }
 
         var now = _timeProvider.GetUtcNow();
-        return new SessionStatistics
+        return new AgentContextStatistics
         {
-            SessionId = session.Id,
-            CreatedAt = session.CreatedAt,
-            UpdatedAt = session.UpdatedAt,
-            LastAccessedAt = session.LastAccessedAt,
-            IdleTime = now > session.LastAccessedAt ? now - session.LastAccessedAt : TimeSpan.Zero,
-            Version = session.Version,
-            AccessCount = session.AccessCount,
-            TotalTurns = session.TotalTurns,
-            TotalTurnTokens = session.TotalTurnTokens,
-            HistoryTurns = session.History.Count,
-            HistoryTokens = session.History.Sum(t => (long)(t.TokenCount ?? _tokenizer.CountTokens(t.Content))),
-            MemoryItems = session.Memory.Count,
-            Preferences = session.Preferences.Count,
+            ContextId = context.Id,
+            CreatedAt = context.CreatedAt,
+            UpdatedAt = context.UpdatedAt,
+            LastAccessedAt = context.LastAccessedAt,
+            IdleTime = now > context.LastAccessedAt ? now - context.LastAccessedAt : TimeSpan.Zero,
+            Version = context.Version,
+            AccessCount = context.AccessCount,
+            TotalTurns = context.TotalTurns,
+            TotalTurnTokens = context.TotalTurnTokens,
+            HistoryTurns = context.History.Count,
+            HistoryTokens = context.History.Sum(t => (long)(t.TokenCount ?? _tokenizer.CountTokens(t.Content))),
+            MemoryItems = context.Memory.Count,
+            Preferences = context.Preferences.Count,
         };
     }
 
     /// <inheritdoc />
-    public Task<RelevantContext> GetRelevantContextAsync(string sessionId, string query, CancellationToken cancellationToken = default) =>
-        GetRelevantContextAsync(sessionId, query, options: null, cancellationToken);
+    public Task<RelevantContext> GetRelevantContextAsync(string contextId, string query, CancellationToken cancellationToken = default) =>
+        GetRelevantContextAsync(contextId, query, options: null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<RelevantContext> GetRelevantContextAsync(
-        string sessionId,
+        string contextId,
         string query,
         ContextRequestOptions? options,
         CancellationToken cancellationToken = default)
     {
-        ValidateSessionId(sessionId);
+        ValidateContextId(contextId);
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query))
         {
@@ -273,48 +273,48 @@ public sealed class ContextManager : IContextManager
             throw new ArgumentException($"ContextRequestOptions.MaxKnowledgeResults is {maxKnowledge}; it must not be negative.", nameof(options));
         }
 
-        if (!await _store.TouchAsync(sessionId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        if (!await _store.TouchAsync(contextId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            throw new SessionNotFoundException(sessionId);
+            throw new AgentContextNotFoundException(contextId);
         }
 
-        var session = await _store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false)
-            ?? throw new SessionNotFoundException(sessionId);
+        var context = await _store.GetAsync(contextId, cancellationToken).ConfigureAwait(false)
+            ?? throw new AgentContextNotFoundException(contextId);
         var filter = options?.KnowledgeFilter
-            ?? (_options.RestrictKnowledgeToProject && session.Project is not null ? new KnowledgeFilter { Project = session.Project } : null);
-        var key = new ContextCache.Key(sessionId, query, OptionsKey(budget, maxKnowledge, filter));
+            ?? (_options.RestrictKnowledgeToProject && context.Project is not null ? new KnowledgeFilter { Project = context.Project } : null);
+        var key = new ContextCache.Key(contextId, query, OptionsKey(budget, maxKnowledge, filter));
 
         // Read before searching: a knowledge change during assembly leaves the entry stale, never wrongly fresh.
         var knowledgeVersion = _knowledge?.Version ?? 0;
-        if (_cache.TryGet(key, session.Version, knowledgeVersion, out var cached))
+        if (_cache.TryGet(key, context.Version, knowledgeVersion, out var cached))
         {
             RagTelemetry.ContextRequests.Add(1, new KeyValuePair<string, object?>("cache", "hit"));
             return cached!;
         }
 
         using var activity = RagTelemetry.ActivitySource.StartActivity("rag.context.assemble");
-        var context = await AssembleAsync(session, query, budget, maxKnowledge, filter, cancellationToken).ConfigureAwait(false);
-        _cache.Set(key, session.Version, knowledgeVersion, context);
+        var relevant = await AssembleAsync(context, query, budget, maxKnowledge, filter, cancellationToken).ConfigureAwait(false);
+        _cache.Set(key, context.Version, knowledgeVersion, relevant);
         RagTelemetry.ContextRequests.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
-        RagTelemetry.ContextTokens.Record(context.TokenCount);
-        Log.ContextAssembled(_logger, sessionId, context.TokenCount, budget, context.OmittedItemCount);
-        return context;
+        RagTelemetry.ContextTokens.Record(relevant.TokenCount);
+        Log.ContextAssembled(_logger, contextId, relevant.TokenCount, budget, relevant.OmittedItemCount);
+        return relevant;
     }
 
     /// <inheritdoc />
-    public async Task<int> ExpireIdleSessionsAsync(CancellationToken cancellationToken = default)
+    public async Task<int> ExpireIdleContextsAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = _timeProvider.GetUtcNow() - _options.IdleTimeout;
         var expired = await _store.DeleteIdleAsync(cutoff, cancellationToken).ConfigureAwait(false);
         foreach (var id in expired)
         {
-            _cache.RemoveSession(id);
+            _cache.RemoveContext(id);
         }
 
         if (expired.Count > 0)
         {
-            RagTelemetry.SessionsExpired.Add(expired.Count);
-            Log.SessionsExpired(_logger, expired.Count, cutoff);
+            RagTelemetry.ContextsExpired.Add(expired.Count);
+            Log.ContextsExpired(_logger, expired.Count, cutoff);
         }
 
         return expired.Count;
@@ -324,7 +324,7 @@ public sealed class ContextManager : IContextManager
     internal int CachedContextCount => _cache.Count;
 
     private async Task<RelevantContext> AssembleAsync(
-        ContextSession session,
+        AgentContext context,
         string query,
         int budget,
         int maxKnowledge,
@@ -335,23 +335,23 @@ public sealed class ContextManager : IContextManager
         void Add(ContextSectionKind kind, string text, int order, KnowledgeSearchResult? knowledge = null) =>
             candidates.Add(new Candidate(kind, text, candidates.Count, order, knowledge));
 
-        if (!string.IsNullOrWhiteSpace(session.WorkingContext))
+        if (!string.IsNullOrWhiteSpace(context.WorkingContext))
         {
-            Add(ContextSectionKind.WorkingContext, session.WorkingContext.Trim() + "\n", 0);
+            Add(ContextSectionKind.WorkingContext, context.WorkingContext.Trim() + "\n", 0);
         }
 
-        if (session.Project is not null || !string.IsNullOrWhiteSpace(session.ProjectContext))
+        if (context.Project is not null || !string.IsNullOrWhiteSpace(context.ProjectContext))
         {
-            Add(ContextSectionKind.ProjectContext, string.IsNullOrWhiteSpace(session.ProjectContext) ? string.Empty : session.ProjectContext.Trim() + "\n", 0);
+            Add(ContextSectionKind.ProjectContext, string.IsNullOrWhiteSpace(context.ProjectContext) ? string.Empty : context.ProjectContext.Trim() + "\n", 0);
         }
 
         var preferenceOrder = 0;
-        foreach (var (name, value) in session.Preferences.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in context.Preferences.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Add(ContextSectionKind.Preferences, $"- {name}: {value}\n", preferenceOrder++);
         }
 
-        var history = session.History;
+        var history = context.History;
         var recent = Math.Min(_options.PriorityRecentTurns, history.Count);
         for (var i = history.Count - 1; i >= history.Count - recent; i--)
         {
@@ -378,9 +378,9 @@ public sealed class ContextManager : IContextManager
             }
         }
 
-        if (session.Memory.Count > 0)
+        if (context.Memory.Count > 0)
         {
-            var ranked = await RankMemoryAsync(query, session.Memory, cancellationToken).ConfigureAwait(false);
+            var ranked = await RankMemoryAsync(query, context.Memory, cancellationToken).ConfigureAwait(false);
             for (var rank = 0; rank < ranked.Count; rank++)
             {
                 Add(ContextSectionKind.Memory, $"- {ranked[rank].Text.Trim()}\n", rank);
@@ -393,7 +393,7 @@ public sealed class ContextManager : IContextManager
         }
 
         // Admit by priority while the budget lasts; a section's tags are paid for by its first item.
-        var project = session.Project;
+        var project = context.Project;
         var sectionCost = new Dictionary<ContextSectionKind, int>();
         var selected = new List<Selected>();
         var used = 0;
@@ -452,7 +452,7 @@ public sealed class ContextManager : IContextManager
 
         return new RelevantContext
         {
-            SessionId = session.Id,
+            ContextId = context.Id,
             Query = query,
             Text = text,
             TokenCount = tokens,
@@ -460,7 +460,7 @@ public sealed class ContextManager : IContextManager
             Sections = sections,
             Knowledge = [.. selected.Where(s => s.Candidate.Knowledge is not null).OrderBy(s => s.Candidate.Order).Select(s => s.Candidate.Knowledge!)],
             OmittedItemCount = omitted,
-            SessionVersion = session.Version,
+            ContextVersion = context.Version,
         };
     }
 
@@ -544,18 +544,18 @@ public sealed class ContextManager : IContextManager
                 filter.SourcePath ?? "\0",
                 string.Join('\u001e', filter.Tags ?? []));
 
-    private void Normalize(ContextSession session, DateTimeOffset now)
+    private void Normalize(AgentContext context, DateTimeOffset now)
     {
-        if (session.History is null || session.Memory is null || session.Preferences is null)
+        if (context.History is null || context.Memory is null || context.Preferences is null)
         {
-            throw new ArgumentException("A session's History, Memory and Preferences must not be null.", nameof(session));
+            throw new ArgumentException("A context's History, Memory and Preferences must not be null.", nameof(context));
         }
 
-        foreach (var turn in session.History)
+        foreach (var turn in context.History)
         {
             if (turn?.Content is null)
             {
-                throw new ArgumentException("A session's history contains a null turn or a turn without content.", nameof(session));
+                throw new ArgumentException("A context's history contains a null turn or a turn without content.", nameof(context));
             }
 
             if (turn.Timestamp == default)
@@ -567,21 +567,21 @@ public sealed class ContextManager : IContextManager
             {
                 // A turn without a count is new: count it once, for the running totals too.
                 turn.TokenCount = _tokenizer.CountTokens(turn.Content);
-                session.TotalTurns++;
-                session.TotalTurnTokens += turn.TokenCount.Value;
+                context.TotalTurns++;
+                context.TotalTurnTokens += turn.TokenCount.Value;
             }
         }
 
-        if (session.History.Count > _options.MaxHistoryTurns)
+        if (context.History.Count > _options.MaxHistoryTurns)
         {
-            session.History.RemoveRange(0, session.History.Count - _options.MaxHistoryTurns);
+            context.History.RemoveRange(0, context.History.Count - _options.MaxHistoryTurns);
         }
 
-        foreach (var item in session.Memory)
+        foreach (var item in context.Memory)
         {
             if (string.IsNullOrWhiteSpace(item?.Text))
             {
-                throw new ArgumentException("A session's memory contains a null or empty item.", nameof(session));
+                throw new ArgumentException("A context's memory contains a null or empty item.", nameof(context));
             }
 
             if (item.CreatedAt == default)
@@ -590,26 +590,26 @@ public sealed class ContextManager : IContextManager
             }
         }
 
-        if (session.Memory.Count > _options.MaxMemoryItems)
+        if (context.Memory.Count > _options.MaxMemoryItems)
         {
-            session.Memory.RemoveRange(0, session.Memory.Count - _options.MaxMemoryItems);
+            context.Memory.RemoveRange(0, context.Memory.Count - _options.MaxMemoryItems);
         }
 
-        foreach (var (name, value) in session.Preferences)
+        foreach (var (name, value) in context.Preferences)
         {
             if (string.IsNullOrWhiteSpace(name) || value is null)
             {
-                throw new ArgumentException($"Preference '{name}' has an empty name or a null value.", nameof(session));
+                throw new ArgumentException($"Preference '{name}' has an empty name or a null value.", nameof(context));
             }
         }
     }
 
-    private static void ValidateSessionId(string sessionId)
+    private static void ValidateContextId(string contextId)
     {
-        ArgumentNullException.ThrowIfNull(sessionId);
-        if (string.IsNullOrWhiteSpace(sessionId) || sessionId.Length > MaxSessionIdLength)
+        ArgumentNullException.ThrowIfNull(contextId);
+        if (string.IsNullOrWhiteSpace(contextId) || contextId.Length > MaxContextIdLength)
         {
-            throw new ArgumentException($"A session id must be 1 to {MaxSessionIdLength} characters and not only whitespace.", nameof(sessionId));
+            throw new ArgumentException($"A context id must be 1 to {MaxContextIdLength} characters and not only whitespace.", nameof(contextId));
         }
     }
 

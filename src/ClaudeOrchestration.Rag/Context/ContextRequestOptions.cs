@@ -12,7 +12,7 @@ public sealed class ContextRequestOptions
     public int? MaxKnowledgeResults { get; init; }
 
     /// <summary>
-    /// The knowledge filter; <see langword="null"/> filters by the session's project (when
+    /// The knowledge filter; <see langword="null"/> filters by the context's project (when
     /// <see cref="ContextManagerOptions.RestrictKnowledgeToProject"/> is set).
     /// </summary>
     public KnowledgeFilter? KnowledgeFilter { get; init; }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace ClaudeOrchestration.Rag.Context;
 
-/// <summary>One message of a session's conversation history.</summary>
+/// <summary>One message of a context's conversation history.</summary>
 public sealed class ConversationTurn
 {
     /// <summary>Who said it (<see cref="ChatRole.User"/>, <see cref="ChatRole.Assistant"/>, ...).</summary>

@@ -1,7 +1,7 @@
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// One async mutex per key (session id, document id), created on demand and dropped when nobody holds or waits for it,
+/// One async mutex per key (context id, document id), created on demand and dropped when nobody holds or waits for it,
 /// so memory stays proportional to the keys in use rather than all keys ever seen.
 /// </summary>
 internal sealed class KeyedAsyncLock

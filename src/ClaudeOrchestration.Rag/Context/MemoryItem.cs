@@ -1,7 +1,7 @@
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// A fact kept in a session's short-term memory ("the user prefers tabs", "build fails on ARM"). Memory items are
+/// A fact kept in a context's short-term memory ("the user prefers tabs", "build fails on ARM"). Memory items are
 /// included in assembled context when they are similar enough to the query.
 /// </summary>
 public sealed class MemoryItem

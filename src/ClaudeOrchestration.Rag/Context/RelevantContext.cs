@@ -5,13 +5,13 @@ namespace ClaudeOrchestration.Rag.Context;
 /// <summary>The parts an assembled context is made of, in the order they appear.</summary>
 public enum ContextSectionKind
 {
-    /// <summary>The session's working context.</summary>
+    /// <summary>The context's working context.</summary>
     WorkingContext,
 
-    /// <summary>The session's project and project context.</summary>
+    /// <summary>The context's project and project context.</summary>
     ProjectContext,
 
-    /// <summary>The session's preferences.</summary>
+    /// <summary>The context's preferences.</summary>
     Preferences,
 
     /// <summary>Knowledge chunks relevant to the query.</summary>
@@ -41,13 +41,13 @@ public sealed class ContextSection
 }
 
 /// <summary>
-/// Context assembled for one query of one session: working context, project, preferences, relevant knowledge, relevant
+/// Context assembled for one query of one context: working context, project, preferences, relevant knowledge, relevant
 /// memory and recent conversation, highest priority first, within a token budget.
 /// </summary>
 public sealed class RelevantContext
 {
-    /// <summary>The session the context was assembled for.</summary>
-    public required string SessionId { get; init; }
+    /// <summary>The context the context was assembled for.</summary>
+    public required string ContextId { get; init; }
 
     /// <summary>The query it was assembled for.</summary>
     public required string Query { get; init; }
@@ -70,6 +70,6 @@ public sealed class RelevantContext
     /// <summary>How many candidate items (turns, chunks, memories, preferences) did not fit the budget.</summary>
     public required int OmittedItemCount { get; init; }
 
-    /// <summary>The session version the context reflects.</summary>
-    public required long SessionVersion { get; init; }
+    /// <summary>The context version the context reflects.</summary>
+    public required long ContextVersion { get; init; }
 }

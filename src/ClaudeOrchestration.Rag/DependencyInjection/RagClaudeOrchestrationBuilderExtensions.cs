@@ -22,7 +22,7 @@ public static class RagClaudeOrchestrationBuilderExtensions
 {
     /// <summary>
     /// Registers the knowledge base (<see cref="IKnowledgeBase"/>), the context manager (<see cref="IContextManager"/>),
-    /// the session store (<see cref="ISessionStore"/>), the idle-session expiry service, and — unless already registered —
+    /// the context store (<see cref="IAgentContextStore"/>), the idle-context expiry service, and — unless already registered —
     /// a <see cref="VectorStore"/> (SQLite under <see cref="RagOptions.DataDirectory"/>, or in-memory), the offline
     /// <see cref="HashingEmbeddingGenerator"/> as <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/>, the
     /// <c>cl100k_base</c> <see cref="Tokenizer"/> and <see cref="TimeProvider.System"/>. <see cref="RagOptions"/> are
@@ -30,7 +30,7 @@ public static class RagClaudeOrchestrationBuilderExtensions
     /// </summary>
     /// <remarks>
     /// Every registration is <c>TryAdd</c>: register your own <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/>
-    /// (OpenAI-compatible, Ollama), <see cref="VectorStore"/> or <see cref="ISessionStore"/> before or after this call and
+    /// (OpenAI-compatible, Ollama), <see cref="VectorStore"/> or <see cref="IAgentContextStore"/> before or after this call and
     /// yours is used. Calling <c>AddRag</c> twice registers nothing twice.
     /// </remarks>
     /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
@@ -87,11 +87,11 @@ public static class RagClaudeOrchestrationBuilderExtensions
             var options = Options(sp);
             if (options.Storage == RagStorage.InMemory)
             {
-                return new InMemoryVectorStore();
+                return new EmbeddedMemoryVectorStore();
             }
 
             var connectionString = new SqliteConnectionStringBuilder { DataSource = options.ResolveKnowledgeDatabasePath() }.ToString();
-            return new SqliteVectorStore(connectionString, new SqliteVectorStoreOptions { LoggerFactory = sp.GetService<ILoggerFactory>() });
+            return new EmbeddedSqliteVectorStore(connectionString, new EmbeddedSqliteVectorStoreOptions { LoggerFactory = sp.GetService<ILoggerFactory>() });
         });
 
         services.TryAddSingleton(sp =>
@@ -108,16 +108,16 @@ public static class RagClaudeOrchestrationBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<KnowledgeBase>>()));
 
-        services.TryAddSingleton<ISessionStore>(sp =>
+        services.TryAddSingleton<IAgentContextStore>(sp =>
         {
             var options = Options(sp);
             return options.Storage == RagStorage.InMemory
-                ? new InMemorySessionStore()
-                : new SqliteSessionStore(options.ResolveSessionDatabasePath());
+                ? new InMemoryAgentContextStore()
+                : new SqliteAgentContextStore(options.ResolveContextDatabasePath());
         });
 
         services.TryAddSingleton<IContextManager>(sp => new ContextManager(
-            sp.GetRequiredService<ISessionStore>(),
+            sp.GetRequiredService<IAgentContextStore>(),
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             sp.GetRequiredService<IKnowledgeBase>(),
             Options(sp).Context,
@@ -125,11 +125,11 @@ public static class RagClaudeOrchestrationBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ContextManager>>()));
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionExpiryService>(sp => new SessionExpiryService(
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentContextExpiryService>(sp => new AgentContextExpiryService(
             sp.GetRequiredService<IContextManager>(),
             Options(sp).Context,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<SessionExpiryService>>())));
+            sp.GetService<ILogger<AgentContextExpiryService>>())));
     }
 
     private static RagOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<RagOptions>>().Value;

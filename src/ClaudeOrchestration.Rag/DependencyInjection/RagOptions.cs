@@ -6,7 +6,7 @@ namespace ClaudeOrchestration.Rag;
 /// <summary>Where the RAG package keeps its data.</summary>
 public enum RagStorage
 {
-    /// <summary>SQLite files under <see cref="RagOptions.DataDirectory"/>: knowledge and sessions survive a restart (default).</summary>
+    /// <summary>SQLite files under <see cref="RagOptions.DataDirectory"/>: knowledge and contexts survive a restart (default).</summary>
     Sqlite,
 
     /// <summary>Process memory: nothing survives the process. For tests and throw-away agents.</summary>
@@ -22,7 +22,7 @@ public sealed class RagOptions
     /// <summary>The configuration section these options bind from by default.</summary>
     public const string SectionName = "ClaudeOrchestration:Rag";
 
-    /// <summary>Where knowledge and sessions are kept. Default <see cref="RagStorage.Sqlite"/>.</summary>
+    /// <summary>Where knowledge and contexts are kept. Default <see cref="RagStorage.Sqlite"/>.</summary>
     public RagStorage Storage { get; set; } = RagStorage.Sqlite;
 
     /// <summary>
@@ -34,8 +34,8 @@ public sealed class RagOptions
     /// <summary>The knowledge database file. Default: <c>knowledge.db</c> in <see cref="DataDirectory"/>.</summary>
     public string? KnowledgeDatabasePath { get; set; }
 
-    /// <summary>The session database file. Default: <c>sessions.db</c> in <see cref="DataDirectory"/>.</summary>
-    public string? SessionDatabasePath { get; set; }
+    /// <summary>The context database file. Default: <c>contexts.db</c> in <see cref="DataDirectory"/>.</summary>
+    public string? ContextDatabasePath { get; set; }
 
     /// <summary>The vector store collection that holds knowledge chunks. Default <c>knowledge</c>.</summary>
     public string CollectionName { get; set; } = "knowledge";
@@ -43,7 +43,7 @@ public sealed class RagOptions
     /// <summary>Chunking and embedding settings of the knowledge base.</summary>
     public KnowledgeBaseOptions Knowledge { get; set; } = new();
 
-    /// <summary>Session and context-assembly settings.</summary>
+    /// <summary>Context and context-assembly settings.</summary>
     public ContextManagerOptions Context { get; set; } = new();
 
     /// <summary>The folder <see cref="DataDirectory"/> resolves to.</summary>
@@ -64,7 +64,7 @@ public sealed class RagOptions
     public string ResolveKnowledgeDatabasePath() =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(KnowledgeDatabasePath) ? Path.Combine(ResolveDataDirectory(), "knowledge.db") : KnowledgeDatabasePath);
 
-    /// <summary>The file <see cref="SessionDatabasePath"/> resolves to.</summary>
-    public string ResolveSessionDatabasePath() =>
-        Path.GetFullPath(string.IsNullOrWhiteSpace(SessionDatabasePath) ? Path.Combine(ResolveDataDirectory(), "sessions.db") : SessionDatabasePath);
+    /// <summary>The file <see cref="ContextDatabasePath"/> resolves to.</summary>
+    public string ResolveContextDatabasePath() =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(ContextDatabasePath) ? Path.Combine(ResolveDataDirectory(), "contexts.db") : ContextDatabasePath);
 }

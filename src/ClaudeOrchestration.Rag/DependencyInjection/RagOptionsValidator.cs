@@ -28,7 +28,7 @@ internal sealed class RagOptionsValidator : IValidateOptions<RagOptions>
         if (options.Storage == RagStorage.Sqlite)
         {
             CheckPath(failures, "KnowledgeDatabasePath", options.ResolveKnowledgeDatabasePath);
-            CheckPath(failures, "SessionDatabasePath", options.ResolveSessionDatabasePath);
+            CheckPath(failures, "ContextDatabasePath", options.ResolveContextDatabasePath);
         }
 
         var knowledge = options.Knowledge;

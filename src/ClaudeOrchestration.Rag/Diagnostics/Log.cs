@@ -19,15 +19,15 @@ internal static partial class Log
         Message = "Ingested {Directory}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Skipped} skipped, {Chunks} chunks written.")]
     public static partial void DirectoryIngested(ILogger logger, string directory, int added, int updated, int unchanged, int skipped, int chunks);
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Session {SessionId} changed by another writer (version {Version}); retrying the update.")]
-    public static partial void SessionUpdateConflict(ILogger logger, string sessionId, long version);
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Context {ContextId} changed by another writer (version {Version}); retrying the update.")]
+    public static partial void ContextUpdateConflict(ILogger logger, string contextId, long version);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Expired {Count} sessions idle since before {Cutoff:O}.")]
-    public static partial void SessionsExpired(ILogger logger, int count, DateTimeOffset cutoff);
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Expired {Count} contexts idle since before {Cutoff:O}.")]
+    public static partial void ContextsExpired(ILogger logger, int count, DateTimeOffset cutoff);
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Session expiry sweep failed; the next sweep will retry.")]
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Context expiry sweep failed; the next sweep will retry.")]
     public static partial void ExpirySweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Debug, Message = "Context for session {SessionId}: {Tokens}/{Budget} tokens, {Omitted} items left out.")]
-    public static partial void ContextAssembled(ILogger logger, string sessionId, int tokens, int budget, int omitted);
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Debug, Message = "Assembled context for {ContextId}: {Tokens}/{Budget} tokens, {Omitted} items left out.")]
+    public static partial void ContextAssembled(ILogger logger, string contextId, int tokens, int budget, int omitted);
 }

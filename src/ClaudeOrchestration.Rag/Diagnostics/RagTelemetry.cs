@@ -31,6 +31,6 @@ public static class RagTelemetry
     internal static readonly Histogram<int> ContextTokens = Meter.CreateHistogram<int>(
         "claude_orchestration.rag.context.tokens", unit: "{token}", description: "Tokens in assembled contexts.");
 
-    internal static readonly Counter<long> SessionsExpired = Meter.CreateCounter<long>(
-        "claude_orchestration.rag.sessions.expired", unit: "{session}", description: "Idle sessions removed by expiry.");
+    internal static readonly Counter<long> ContextsExpired = Meter.CreateCounter<long>(
+        "claude_orchestration.rag.contexts.expired", unit: "{context}", description: "Idle contexts removed by expiry.");
 }

@@ -26,17 +26,17 @@ public sealed class ContextManagerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task CreateSessionAsync_ThenGet_ReturnsTheStateAndRecordsTheAccess(StoreKind kind)
+    public async Task CreateContextAsync_ThenGet_ReturnsTheStateAndRecordsTheAccess(StoreKind kind)
     {
         var (manager, _) = Create(kind);
 
-        var created = await manager.CreateSessionAsync("s1", s =>
+        var created = await manager.CreateContextAsync("s1", s =>
         {
             s.WorkingContext = "Fix the flaky test";
             s.History.Add(new ConversationTurn { Role = ChatRole.User, Content = "The test fails on CI." });
         }, Ct);
         _time.Advance(TimeSpan.FromMinutes(5));
-        var read = await manager.GetSessionAsync("s1", Ct);
+        var read = await manager.GetContextAsync("s1", Ct);
 
         Assert.Equal((1L, T0, T0), (created.Version, created.CreatedAt, created.LastAccessedAt));
         Assert.NotNull(read);
@@ -45,40 +45,40 @@ public sealed class ContextManagerTests : IDisposable
         Assert.Equal(1, read.AccessCount);
         Assert.Equal(T0, read.History[0].Timestamp);
         Assert.Equal(RagTokenizer.Default.CountTokens("The test fails on CI."), read.History[0].TokenCount);
-        Assert.Null(await manager.GetSessionAsync("missing", Ct));
+        Assert.Null(await manager.GetContextAsync("missing", Ct));
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task CreateSessionAsync_TakenId_ThrowsInvalidOperation(StoreKind kind)
+    public async Task CreateContextAsync_TakenId_ThrowsInvalidOperation(StoreKind kind)
     {
         var (manager, _) = Create(kind);
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => manager.CreateSessionAsync("s1", cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => manager.CreateContextAsync("s1", cancellationToken: Ct));
 
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task UpdateSessionAsync_MissingSession_ThrowsSessionNotFound(StoreKind kind)
+    public async Task UpdateContextAsync_MissingContext_ThrowsContextNotFound(StoreKind kind)
     {
         var (manager, _) = Create(kind);
 
-        var error = await Assert.ThrowsAsync<SessionNotFoundException>(() => manager.UpdateSessionAsync("nope", s => s.WorkingContext = "x", Ct));
+        var error = await Assert.ThrowsAsync<AgentContextNotFoundException>(() => manager.UpdateContextAsync("nope", s => s.WorkingContext = "x", Ct));
 
-        Assert.Equal("nope", error.SessionId);
+        Assert.Equal("nope", error.ContextId);
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task UpdateSessionAsync_DelegateChangesBookkeeping_TheManagerRestoresIt(StoreKind kind)
+    public async Task UpdateContextAsync_DelegateChangesBookkeeping_TheManagerRestoresIt(StoreKind kind)
     {
         var (manager, _) = Create(kind);
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
 
-        var saved = await manager.UpdateSessionAsync("s1", s =>
+        var saved = await manager.UpdateContextAsync("s1", s =>
         {
             s.Version = 999;
             s.TotalTurns = -5;
@@ -87,7 +87,7 @@ public sealed class ContextManagerTests : IDisposable
         }, Ct);
 
         Assert.Equal((2L, 0L, T0, "kept"), (saved.Version, saved.TotalTurns, saved.CreatedAt, saved.WorkingContext));
-        Assert.Equal(2, (await manager.GetSessionAsync("s1", Ct))!.Version);
+        Assert.Equal(2, (await manager.GetContextAsync("s1", Ct))!.Version);
     }
 
     [Theory]
@@ -95,7 +95,7 @@ public sealed class ContextManagerTests : IDisposable
     public async Task AddTurnAsync_BeyondMaxHistory_KeepsTheNewestAndCountsEveryTurn(StoreKind kind)
     {
         var (manager, _) = Create(kind, new ContextManagerOptions { MaxHistoryTurns = 3 });
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
         var contents = Enumerable.Range(1, 5).Select(i => $"Message number {i} about the parser.").ToArray();
 
         foreach (var content in contents)
@@ -103,9 +103,9 @@ public sealed class ContextManagerTests : IDisposable
             await manager.AddTurnAsync("s1", ChatRole.User, content, Ct);
         }
 
-        var session = (await manager.GetSessionAsync("s1", Ct))!;
+        var context = (await manager.GetContextAsync("s1", Ct))!;
         var statistics = (await manager.GetStatisticsAsync("s1", Ct))!;
-        Assert.Equal(contents[2..], session.History.Select(t => t.Content));
+        Assert.Equal(contents[2..], context.History.Select(t => t.Content));
         Assert.Equal(5, statistics.TotalTurns);
         Assert.Equal(contents.Sum(c => RagTokenizer.Default.CountTokens(c)), statistics.TotalTurnTokens);
         Assert.Equal(contents[2..].Sum(c => RagTokenizer.Default.CountTokens(c)), statistics.HistoryTokens);
@@ -118,7 +118,7 @@ public sealed class ContextManagerTests : IDisposable
     public async Task RememberAsync_BeyondMaxMemory_KeepsTheNewest(StoreKind kind)
     {
         var (manager, _) = Create(kind, new ContextManagerOptions { MaxMemoryItems = 2 });
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
 
         await manager.RememberAsync("s1", "first fact", Ct);
         await manager.RememberAsync("s1", "second fact", Ct);
@@ -130,10 +130,10 @@ public sealed class ContextManagerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task UpdateSessionAsync_ManyConcurrentTasks_LoseNoUpdate(StoreKind kind)
+    public async Task UpdateContextAsync_ManyConcurrentTasks_LoseNoUpdate(StoreKind kind)
     {
         var (manager, _) = Create(kind, new ContextManagerOptions { MaxHistoryTurns = 1000 });
-        await manager.CreateSessionAsync("shared", cancellationToken: Ct);
+        await manager.CreateContextAsync("shared", cancellationToken: Ct);
         const int Tasks = 32;
         const int UpdatesPerTask = 10;
 
@@ -141,7 +141,7 @@ public sealed class ContextManagerTests : IDisposable
         {
             for (var i = 0; i < UpdatesPerTask; i++)
             {
-                await manager.UpdateSessionAsync("shared", s =>
+                await manager.UpdateContextAsync("shared", s =>
                 {
                     s.Preferences["counter"] = (int.Parse(s.Preferences.GetValueOrDefault("counter", "0"), System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     s.History.Add(new ConversationTurn { Role = ChatRole.User, Content = $"task {t} update {i}" });
@@ -149,51 +149,51 @@ public sealed class ContextManagerTests : IDisposable
             }
         }, Ct)));
 
-        var session = (await manager.GetSessionAsync("shared", Ct))!;
-        Assert.Equal((Tasks * UpdatesPerTask).ToString(System.Globalization.CultureInfo.InvariantCulture), session.Preferences["counter"]);
-        Assert.Equal(Tasks * UpdatesPerTask, session.History.Count);
-        Assert.Equal(Tasks * UpdatesPerTask, session.TotalTurns);
-        Assert.Equal(1 + (Tasks * UpdatesPerTask), session.Version);
+        var context = (await manager.GetContextAsync("shared", Ct))!;
+        Assert.Equal((Tasks * UpdatesPerTask).ToString(System.Globalization.CultureInfo.InvariantCulture), context.Preferences["counter"]);
+        Assert.Equal(Tasks * UpdatesPerTask, context.History.Count);
+        Assert.Equal(Tasks * UpdatesPerTask, context.TotalTurns);
+        Assert.Equal(1 + (Tasks * UpdatesPerTask), context.Version);
     }
 
     [Fact]
-    public async Task UpdateSessionAsync_TwoManagersOnOneSqliteFile_LoseNoUpdate()
+    public async Task UpdateContextAsync_TwoManagersOnOneSqliteFile_LoseNoUpdate()
     {
         // Two managers with their own store instances stand for two processes: no shared in-process lock, only the
         // store's version check keeps updates from overwriting each other.
         var harness = Harness(StoreKind.Sqlite);
         var options = new ContextManagerOptions { MaxMemoryItems = 1000 };
-        var a = new ContextManager(harness.OpenSessionStore(), new HashingEmbeddingGenerator(), options: options, timeProvider: _time);
-        var b = new ContextManager(harness.OpenSessionStore(), new HashingEmbeddingGenerator(), options: options, timeProvider: _time);
-        await a.CreateSessionAsync("shared", cancellationToken: Ct);
+        var a = new ContextManager(harness.OpenContextStore(), new HashingEmbeddingGenerator(), options: options, timeProvider: _time);
+        var b = new ContextManager(harness.OpenContextStore(), new HashingEmbeddingGenerator(), options: options, timeProvider: _time);
+        await a.CreateContextAsync("shared", cancellationToken: Ct);
 
         await Task.WhenAll(new[] { a, b }.SelectMany(manager => Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             for (var i = 0; i < 10; i++)
             {
-                await manager.UpdateSessionAsync("shared", s => s.Memory.Add(new MemoryItem { Text = "fact" }), Ct);
+                await manager.UpdateContextAsync("shared", s => s.Memory.Add(new MemoryItem { Text = "fact" }), Ct);
             }
         }, Ct))));
 
-        var session = (await b.GetSessionAsync("shared", Ct))!;
-        Assert.Equal(160, session.Memory.Count);
-        Assert.Equal(161, session.Version);
+        var context = (await b.GetContextAsync("shared", Ct))!;
+        Assert.Equal(160, context.Memory.Count);
+        Assert.Equal(161, context.Version);
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task UpdateSessionAsync_AnotherWriterSavesInBetween_ReappliesTheUpdateOnTheNewerState(StoreKind kind)
+    public async Task UpdateContextAsync_AnotherWriterSavesInBetween_ReappliesTheUpdateOnTheNewerState(StoreKind kind)
     {
         var harness = Harness(kind);
-        var store = new InterferingSessionStore(harness.OpenSessionStore());
+        var store = new InterferingAgentContextStore(harness.OpenContextStore());
         var log = new ListLogger<ContextManager>();
         var manager = new ContextManager(store, new HashingEmbeddingGenerator(), timeProvider: _time, logger: log);
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
         var calls = 0;
 
-        // The first save attempt finds that "another process" added a preference since the session was read.
+        // The first save attempt finds that "another process" added a preference since the context was read.
         store.BeforeNextUpdate = s => s.Preferences["from-other-writer"] = "yes";
-        var saved = await manager.UpdateSessionAsync("s1", s =>
+        var saved = await manager.UpdateContextAsync("s1", s =>
         {
             calls++;
             s.Preferences["from-this-writer"] = "yes";
@@ -201,7 +201,7 @@ public sealed class ContextManagerTests : IDisposable
 
         Assert.Equal(2, calls);
         Assert.Equal(3, saved.Version);
-        var stored = (await manager.GetSessionAsync("s1", Ct))!;
+        var stored = (await manager.GetContextAsync("s1", Ct))!;
         Assert.Equal("yes", stored.Preferences["from-other-writer"]);
         Assert.Equal("yes", stored.Preferences["from-this-writer"]);
         Assert.Contains(log.Entries, e => e.EventId.Id == 4010);
@@ -217,7 +217,7 @@ public sealed class ContextManagerTests : IDisposable
     {
         var (manager, kb) = Create(kind, new ContextManagerOptions { MaxKnowledgeResults = 10, MinKnowledgeScore = -1 });
         await AddKnowledgeAsync(kb);
-        await CreateRichSessionAsync(manager, "s1");
+        await CreateRichContextAsync(manager, "s1");
 
         var context = await manager.GetRelevantContextAsync("s1", "How does the SQLite store persist vectors?", new ContextRequestOptions { TokenBudget = budget }, Ct);
 
@@ -248,7 +248,7 @@ public sealed class ContextManagerTests : IDisposable
     {
         var (manager, kb) = Create(StoreKind.InMemory);
         await AddKnowledgeAsync(kb);
-        await CreateRichSessionAsync(manager, "s1");
+        await CreateRichContextAsync(manager, "s1");
 
         var context = await manager.GetRelevantContextAsync("s1", "vector persistence", new ContextRequestOptions { TokenBudget = 400 }, Ct);
 
@@ -264,7 +264,7 @@ public sealed class ContextManagerTests : IDisposable
     public async Task GetRelevantContextAsync_OversizedWorkingContext_IsShortenedToFit()
     {
         var (manager, _) = Create(StoreKind.InMemory);
-        await manager.CreateSessionAsync("s1", s => s.WorkingContext = SampleTextFor.Words(2000), Ct);
+        await manager.CreateContextAsync("s1", s => s.WorkingContext = SampleTextFor.Words(2000), Ct);
 
         var context = await manager.GetRelevantContextAsync("s1", "anything", new ContextRequestOptions { TokenBudget = 200 }, Ct);
 
@@ -277,11 +277,11 @@ public sealed class ContextManagerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task GetRelevantContextAsync_Knowledge_IncludesRelevantChunksOfTheSessionProjectOnly(StoreKind kind)
+    public async Task GetRelevantContextAsync_Knowledge_IncludesRelevantChunksOfTheContextProjectOnly(StoreKind kind)
     {
         var (manager, kb) = Create(kind);
         await AddKnowledgeAsync(kb);
-        await CreateRichSessionAsync(manager, "s1");
+        await CreateRichContextAsync(manager, "s1");
 
         var context = await manager.GetRelevantContextAsync("s1", "How does the SQLite store persist vectors in WAL mode?", Ct);
 
@@ -295,7 +295,7 @@ public sealed class ContextManagerTests : IDisposable
     public async Task GetRelevantContextAsync_Memory_IncludesRelatedFactsOnly()
     {
         var (manager, _) = Create(StoreKind.InMemory, new ContextManagerOptions { MinMemoryScore = 0.15 });
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
         await manager.RememberAsync("s1", "The SQLite database file lives in the data directory.", Ct);
         await manager.RememberAsync("s1", "The user's favourite colour is green.", Ct);
 
@@ -307,14 +307,14 @@ public sealed class ContextManagerTests : IDisposable
     }
 
     [Fact]
-    public async Task GetRelevantContextAsync_SameRequestTwice_IsServedFromCacheUntilSessionOrKnowledgeChanges()
+    public async Task GetRelevantContextAsync_SameRequestTwice_IsServedFromCacheUntilContextOrKnowledgeChanges()
     {
         var generator = new CountingEmbeddingGenerator();
         var harness = Harness(StoreKind.InMemory);
         var kb = new KnowledgeBase(harness.OpenCollection(), generator, timeProvider: _time);
-        var manager = new ContextManager(harness.OpenSessionStore(), generator, kb, timeProvider: _time);
+        var manager = new ContextManager(harness.OpenContextStore(), generator, kb, timeProvider: _time);
         await AddKnowledgeAsync(kb);
-        await CreateRichSessionAsync(manager, "s1");
+        await CreateRichContextAsync(manager, "s1");
         const string Query = "How does the SQLite store persist vectors?";
 
         var first = await manager.GetRelevantContextAsync("s1", Query, Ct);
@@ -340,54 +340,54 @@ public sealed class ContextManagerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task ExpireIdleSessionsAsync_DeletesOnlySessionsIdleLongerThanTheTimeout(StoreKind kind)
+    public async Task ExpireIdleContextsAsync_DeletesOnlyContextsIdleLongerThanTheTimeout(StoreKind kind)
     {
         var (manager, _) = Create(kind, new ContextManagerOptions { IdleTimeout = TimeSpan.FromHours(24) });
-        await manager.CreateSessionAsync("idle", cancellationToken: Ct);
-        await manager.CreateSessionAsync("read", cancellationToken: Ct);
-        await manager.CreateSessionAsync("updated", cancellationToken: Ct);
+        await manager.CreateContextAsync("idle", cancellationToken: Ct);
+        await manager.CreateContextAsync("read", cancellationToken: Ct);
+        await manager.CreateContextAsync("updated", cancellationToken: Ct);
         _time.Advance(TimeSpan.FromHours(20));
         await manager.GetRelevantContextAsync("read", "anything at all", Ct);
         await manager.AddTurnAsync("updated", ChatRole.User, "still here", Ct);
         _time.Advance(TimeSpan.FromHours(5));
 
-        var expired = await manager.ExpireIdleSessionsAsync(Ct);
+        var expired = await manager.ExpireIdleContextsAsync(Ct);
 
         Assert.Equal(1, expired);
-        Assert.Equal(["read", "updated"], await manager.ListSessionIdsAsync(Ct));
-        await Assert.ThrowsAsync<SessionNotFoundException>(() => manager.GetRelevantContextAsync("idle", "anything", Ct));
+        Assert.Equal(["read", "updated"], await manager.ListContextIdsAsync(Ct));
+        await Assert.ThrowsAsync<AgentContextNotFoundException>(() => manager.GetRelevantContextAsync("idle", "anything", Ct));
     }
 
     [Fact]
-    public async Task DeleteSessionAsync_RemovesTheSessionAndItsCachedContexts()
+    public async Task DeleteContextAsync_RemovesTheContextAndItsCachedContexts()
     {
         var (manager, _) = Create(StoreKind.InMemory);
-        await manager.CreateSessionAsync("s1", s => s.WorkingContext = "work", Ct);
+        await manager.CreateContextAsync("s1", s => s.WorkingContext = "work", Ct);
         await manager.GetRelevantContextAsync("s1", "query", Ct);
         Assert.Equal(1, manager.CachedContextCount);
 
-        Assert.True(await manager.DeleteSessionAsync("s1", Ct));
+        Assert.True(await manager.DeleteContextAsync("s1", Ct));
 
         Assert.Equal(0, manager.CachedContextCount);
-        Assert.Null(await manager.GetSessionAsync("s1", Ct));
-        Assert.False(await manager.DeleteSessionAsync("s1", Ct));
+        Assert.Null(await manager.GetContextAsync("s1", Ct));
+        Assert.False(await manager.DeleteContextAsync("s1", Ct));
     }
 
     [Fact]
     public async Task GetRelevantContextAsync_BadInputs_ThrowClearErrors()
     {
         var (manager, _) = Create(StoreKind.InMemory);
-        await manager.CreateSessionAsync("s1", cancellationToken: Ct);
+        await manager.CreateContextAsync("s1", cancellationToken: Ct);
 
         var emptyQuery = await Assert.ThrowsAsync<ArgumentException>(() => manager.GetRelevantContextAsync("s1", " ", Ct));
         var zeroBudget = await Assert.ThrowsAsync<ArgumentException>(() => manager.GetRelevantContextAsync("s1", "q", new ContextRequestOptions { TokenBudget = 0 }, Ct));
-        var missing = await Assert.ThrowsAsync<SessionNotFoundException>(() => manager.GetRelevantContextAsync("missing", "q", Ct));
+        var missing = await Assert.ThrowsAsync<AgentContextNotFoundException>(() => manager.GetRelevantContextAsync("missing", "q", Ct));
         var blankId = await Assert.ThrowsAsync<ArgumentException>(() => manager.GetRelevantContextAsync(" ", "q", Ct));
 
         Assert.Contains("query is empty", emptyQuery.Message, StringComparison.Ordinal);
         Assert.Contains("TokenBudget", zeroBudget.Message, StringComparison.Ordinal);
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("session id", blankId.Message, StringComparison.Ordinal);
+        Assert.Contains("context id", blankId.Message, StringComparison.Ordinal);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -395,7 +395,7 @@ public sealed class ContextManagerTests : IDisposable
     private static async Task AddKnowledgeAsync(IKnowledgeBase kb)
     {
         await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "sqlite", Text = "The SQLite store persists vectors and records in one database file, in WAL mode, one transaction per upsert.", Project = "app", SourcePath = "docs/sqlite.md" }, Ct);
-        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "sessions", Text = "Idle sessions expire after a day; the expiry service deletes them in the background.", Project = "app", SourcePath = "docs/sessions.md" }, Ct);
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "contexts", Text = "Idle contexts expire after a day; the expiry service deletes them in the background.", Project = "app", SourcePath = "docs/contexts.md" }, Ct);
         await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "chunks", Text = "Documents are split into chunks on paragraph and sentence boundaries with a token overlap.", Project = "app", SourcePath = "docs/chunks.md" }, Ct);
         await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "bread", Text = "Bread dough persists in the fridge overnight; the SQLite of baking is patience.", Project = "kitchen", SourcePath = "recipes/bread.md" }, Ct);
         for (var i = 0; i < 8; i++)
@@ -404,8 +404,8 @@ public sealed class ContextManagerTests : IDisposable
         }
     }
 
-    private static Task CreateRichSessionAsync(IContextManager manager, string id) =>
-        manager.CreateSessionAsync(id, s =>
+    private static Task CreateRichContextAsync(IContextManager manager, string id) =>
+        manager.CreateContextAsync(id, s =>
         {
             s.WorkingContext = "Migrate the knowledge base from the in-memory store to the SQLite store without losing vectors. " + SampleTextFor.Words(60);
             s.Project = "app";
@@ -429,7 +429,7 @@ public sealed class ContextManagerTests : IDisposable
         var harness = Harness(kind);
         var generator = new HashingEmbeddingGenerator();
         var kb = new KnowledgeBase(harness.OpenCollection(), generator, timeProvider: _time);
-        return (new ContextManager(harness.OpenSessionStore(), generator, kb, options, timeProvider: _time), kb);
+        return (new ContextManager(harness.OpenContextStore(), generator, kb, options, timeProvider: _time), kb);
     }
 
     private StoreHarness Harness(StoreKind kind)
@@ -442,7 +442,7 @@ public sealed class ContextManagerTests : IDisposable
 
 internal static class SampleTextFor
 {
-    private static readonly string[] Vocabulary = ["alpha", "vector", "store", "query", "budget", "token", "session", "memory", "chunk", "index", "search", "record"];
+    private static readonly string[] Vocabulary = ["alpha", "vector", "store", "query", "budget", "token", "context", "memory", "chunk", "index", "search", "record"];
 
     public static string Words(int count, int seed = 0)
     {

@@ -29,23 +29,23 @@ public sealed class RagServiceRegistrationTests : IDisposable
         services.AddClaudeOrchestration().AddRag(o => o.DataDirectory = _directory.FullPath);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Assert.IsType<SqliteVectorStore>(provider.GetRequiredService<VectorStore>());
-        Assert.IsType<SqliteSessionStore>(provider.GetRequiredService<ISessionStore>());
+        Assert.IsType<EmbeddedSqliteVectorStore>(provider.GetRequiredService<VectorStore>());
+        Assert.IsType<SqliteAgentContextStore>(provider.GetRequiredService<IAgentContextStore>());
         Assert.IsType<HashingEmbeddingGenerator>(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.IsType<TiktokenTokenizer>(provider.GetRequiredService<Tokenizer>());
         Assert.IsType<KnowledgeBase>(provider.GetRequiredService<IKnowledgeBase>());
         Assert.IsType<ContextManager>(provider.GetRequiredService<IContextManager>());
-        Assert.Single(provider.GetServices<IHostedService>().OfType<SessionExpiryService>());
+        Assert.Single(provider.GetServices<IHostedService>().OfType<AgentContextExpiryService>());
 
         var kb = provider.GetRequiredService<IKnowledgeBase>();
         var manager = provider.GetRequiredService<IContextManager>();
         await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "d", Text = "Registered through DI and stored in SQLite.", Project = "p" }, Ct);
-        await manager.CreateSessionAsync("s", s => s.Project = "p", Ct);
+        await manager.CreateContextAsync("s", s => s.Project = "p", Ct);
         var context = await manager.GetRelevantContextAsync("s", "stored in SQLite through DI", Ct);
 
         Assert.Equal("d", Assert.Single(context.Knowledge).DocumentId);
         Assert.True(File.Exists(Path.Combine(_directory.FullPath, "knowledge.db")));
-        Assert.True(File.Exists(Path.Combine(_directory.FullPath, "sessions.db")));
+        Assert.True(File.Exists(Path.Combine(_directory.FullPath, "contexts.db")));
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public sealed class RagServiceRegistrationTests : IDisposable
         services.AddClaudeOrchestration().AddRag(o => o.Storage = RagStorage.InMemory);
         using var provider = services.BuildServiceProvider(validateScopes: true);
 
-        Assert.IsType<InMemoryVectorStore>(provider.GetRequiredService<VectorStore>());
-        Assert.IsType<InMemorySessionStore>(provider.GetRequiredService<ISessionStore>());
+        Assert.IsType<EmbeddedMemoryVectorStore>(provider.GetRequiredService<VectorStore>());
+        Assert.IsType<InMemoryAgentContextStore>(provider.GetRequiredService<IAgentContextStore>());
     }
 
     [Fact]
@@ -70,14 +70,14 @@ public sealed class RagServiceRegistrationTests : IDisposable
         var hostedAfterFirst = services.Count(d => d.ServiceType == typeof(IHostedService));
         builder.AddRag();
 
-        foreach (var type in new[] { typeof(IKnowledgeBase), typeof(IContextManager), typeof(ISessionStore), typeof(VectorStore), typeof(IEmbeddingGenerator<string, Embedding<float>>), typeof(Tokenizer) })
+        foreach (var type in new[] { typeof(IKnowledgeBase), typeof(IContextManager), typeof(IAgentContextStore), typeof(VectorStore), typeof(IEmbeddingGenerator<string, Embedding<float>>), typeof(Tokenizer) })
         {
             Assert.Single(services, d => d.ServiceType == type);
         }
 
         Assert.Equal(hostedAfterFirst, services.Count(d => d.ServiceType == typeof(IHostedService)));
         using var provider = services.BuildServiceProvider();
-        Assert.Single(provider.GetServices<IHostedService>().OfType<SessionExpiryService>());
+        Assert.Single(provider.GetServices<IHostedService>().OfType<AgentContextExpiryService>());
         Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<RagOptions>));
     }
 
@@ -128,7 +128,7 @@ public sealed class RagServiceRegistrationTests : IDisposable
         await host.StartAsync(Ct);
         await host.StopAsync(Ct);
 
-        Assert.Single(host.Services.GetServices<IHostedService>().OfType<SessionExpiryService>());
+        Assert.Single(host.Services.GetServices<IHostedService>().OfType<AgentContextExpiryService>());
     }
 
     [Fact]

@@ -14,12 +14,12 @@ public enum StoreKind
     Sqlite,
 }
 
-/// <summary>A real vector store (and session store) of one kind in a private temp folder.</summary>
+/// <summary>A real vector store (and context store) of one kind in a private temp folder.</summary>
 internal sealed class StoreHarness : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
-    private InMemoryVectorStore? _inMemory;
-    private InMemorySessionStore? _sessions;
+    private EmbeddedMemoryVectorStore? _inMemory;
+    private InMemoryAgentContextStore? _contexts;
 
     public StoreHarness(StoreKind kind)
     {
@@ -33,14 +33,14 @@ internal sealed class StoreHarness : IDisposable
 
     public string KnowledgePath => Path.Combine(Directory.FullPath, "knowledge.db");
 
-    public string SessionPath => Path.Combine(Directory.FullPath, "sessions.db");
+    public string ContextPath => Path.Combine(Directory.FullPath, "contexts.db");
 
     /// <summary>Opens the vector store: a new instance each call (for SQLite, on the same file, as after a restart).</summary>
     public VectorStore OpenVectorStore()
     {
         VectorStore store = Kind == StoreKind.Sqlite
-            ? new SqliteVectorStore($"Data Source={KnowledgePath}")
-            : _inMemory ??= new InMemoryVectorStore();
+            ? new EmbeddedSqliteVectorStore($"Data Source={KnowledgePath}")
+            : _inMemory ??= new EmbeddedMemoryVectorStore();
         if (Kind == StoreKind.Sqlite)
         {
             _owned.Add(store);
@@ -52,14 +52,14 @@ internal sealed class StoreHarness : IDisposable
     public VectorStoreCollection<string, KnowledgeChunkRecord> OpenCollection(int dimensions = 384, string name = "knowledge") =>
         OpenVectorStore().GetCollection<string, KnowledgeChunkRecord>(name, KnowledgeChunkRecord.CreateDefinition(dimensions));
 
-    public ISessionStore OpenSessionStore()
+    public IAgentContextStore OpenContextStore()
     {
         if (Kind == StoreKind.InMemory)
         {
-            return _sessions ??= new InMemorySessionStore();
+            return _contexts ??= new InMemoryAgentContextStore();
         }
 
-        var store = new SqliteSessionStore(SessionPath);
+        var store = new SqliteAgentContextStore(ContextPath);
         _owned.Add(store);
         return store;
     }

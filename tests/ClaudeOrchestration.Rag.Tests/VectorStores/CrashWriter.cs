@@ -53,7 +53,7 @@ namespace ClaudeOrchestration.Rag.Tests.VectorStores
             // If the test process dies, stdin closes: stop instead of writing until MaxBatches.
             var parentGone = Task.Run(() => Console.In.ReadToEnd());
 
-            using var store = new SqliteVectorStore($"Data Source={databasePath}");
+            using var store = new EmbeddedSqliteVectorStore($"Data Source={databasePath}");
             var collection = store.GetCollection<string, CrashRecord>(CollectionName);
             await collection.EnsureCollectionExistsAsync();
             for (var batch = 0; batch < MaxBatches && !parentGone.IsCompleted; batch++)

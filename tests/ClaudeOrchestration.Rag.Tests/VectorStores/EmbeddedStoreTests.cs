@@ -390,7 +390,7 @@ public abstract class EmbeddedStoreTests : IDisposable
 public sealed class InMemoryEmbeddedStoreTests : EmbeddedStoreTests
 {
     protected override VectorStore CreateStore(IEmbeddingGenerator? embeddingGenerator)
-        => new InMemoryVectorStore(new InMemoryVectorStoreOptions { EmbeddingGenerator = embeddingGenerator, Hnsw = new() { Seed = 11 } });
+        => new EmbeddedMemoryVectorStore(new EmbeddedMemoryVectorStoreOptions { EmbeddingGenerator = embeddingGenerator, Hnsw = new() { Seed = 11 } });
 }
 
 public sealed class SqliteEmbeddedStoreTests : EmbeddedStoreTests
@@ -399,9 +399,9 @@ public sealed class SqliteEmbeddedStoreTests : EmbeddedStoreTests
     private int _databases;
 
     protected override VectorStore CreateStore(IEmbeddingGenerator? embeddingGenerator)
-        => new SqliteVectorStore(
+        => new EmbeddedSqliteVectorStore(
             $"Data Source={_directory.File($"store{Interlocked.Increment(ref _databases)}.db")}",
-            new SqliteVectorStoreOptions { EmbeddingGenerator = embeddingGenerator, Hnsw = new() { Seed = 11 } });
+            new EmbeddedSqliteVectorStoreOptions { EmbeddingGenerator = embeddingGenerator, Hnsw = new() { Seed = 11 } });
 
     public override void Dispose()
     {

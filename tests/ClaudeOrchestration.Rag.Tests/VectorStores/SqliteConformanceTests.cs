@@ -9,7 +9,7 @@ public sealed class SqliteStringKeyConformanceTests : VectorStoreConformanceTest
     private readonly TempDirectory _directory = new();
 
     protected override Task<VectorStore> CreateStoreAsync()
-        => Task.FromResult<VectorStore>(new SqliteVectorStore($"Data Source={_directory.File("store.db")}"));
+        => Task.FromResult<VectorStore>(new EmbeddedSqliteVectorStore($"Data Source={_directory.File("store.db")}"));
 
     protected override string Key(int i) => $"key-{i}";
 
@@ -27,7 +27,7 @@ public sealed class SqliteLongKeyConformanceTests : VectorStoreConformanceTests<
     private readonly TempDirectory _directory = new();
 
     protected override Task<VectorStore> CreateStoreAsync()
-        => Task.FromResult<VectorStore>(new SqliteVectorStore($"Data Source={_directory.File("store.db")}"));
+        => Task.FromResult<VectorStore>(new EmbeddedSqliteVectorStore($"Data Source={_directory.File("store.db")}"));
 
     protected override long Key(int i) => 10_000_000_000L + i;
 
@@ -45,7 +45,7 @@ public sealed class SqliteGuidKeyConformanceTests : VectorStoreConformanceTests<
     private readonly TempDirectory _directory = new();
 
     protected override Task<VectorStore> CreateStoreAsync()
-        => Task.FromResult<VectorStore>(new SqliteVectorStore($"Data Source={_directory.File("store.db")}"));
+        => Task.FromResult<VectorStore>(new EmbeddedSqliteVectorStore($"Data Source={_directory.File("store.db")}"));
 
     protected override Guid Key(int i) => new(i, 7, 7, [1, 2, 3, 4, 5, 6, 7, 8]);
 

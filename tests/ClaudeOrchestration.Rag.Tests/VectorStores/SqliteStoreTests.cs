@@ -25,7 +25,7 @@ public sealed class SqliteStoreTests : IDisposable
     public async Task Reopen_AfterDispose_FindsRecordsBySearchGetAndFilter()
     {
         var records = Enumerable.Range(0, 100).Select(i => CrashRecord.Create(1, i)).ToList();
-        using (var store = new SqliteVectorStore($"Data Source={DatabasePath}"))
+        using (var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}"))
         {
             var collection = store.GetCollection<string, CrashRecord>("docs");
             await collection.EnsureCollectionExistsAsync(Ct);
@@ -33,7 +33,7 @@ public sealed class SqliteStoreTests : IDisposable
             _ = await collection.SearchAsync(records[0].Embedding, 1, cancellationToken: Ct).ToListAsync(Ct);
         }
 
-        using var reopened = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var reopened = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var again = reopened.GetCollection<string, CrashRecord>("docs");
         var nearest = await again.SearchAsync(records[42].Embedding, 1, new VectorSearchOptions<CrashRecord> { IncludeVectors = true }, Ct).SingleAsync(Ct);
         var byKey = await again.GetAsync(records[7].Id, cancellationToken: Ct);
@@ -104,7 +104,7 @@ public sealed class SqliteStoreTests : IDisposable
             Assert.Equal("ok", (string?)check.ExecuteScalar());
         }
 
-        using var store = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var collection = store.GetCollection<string, CrashRecord>(CrashWriter.CollectionName);
         var stored = await collection.GetAsync(r => r.Batch >= 0, int.MaxValue, new FilteredRecordRetrievalOptions<CrashRecord> { IncludeVectors = true }, Ct).ToListAsync(Ct);
         var batches = stored.GroupBy(r => r.Batch).ToDictionary(g => g.Key, g => g.Count());
@@ -129,7 +129,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Database_AfterFirstUse_IsInWalJournalMode()
     {
-        using (var store = new SqliteVectorStore($"Data Source={DatabasePath}"))
+        using (var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}"))
         {
             await store.GetCollection<string, CrashRecord>("docs").EnsureCollectionExistsAsync(Ct);
         }
@@ -144,19 +144,19 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task WriteThroughOtherStoreInstance_VisibleToReadsAndToSearchAfterReopen()
     {
-        using var first = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var first = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var firstCollection = first.GetCollection<string, CrashRecord>("docs");
         await firstCollection.EnsureCollectionExistsAsync(Ct);
         await firstCollection.UpsertAsync(CrashRecord.Create(0, 0), Ct);
         _ = await firstCollection.SearchAsync(CrashRecord.Create(0, 0).Embedding, 1, cancellationToken: Ct).ToListAsync(Ct);
 
-        using (var second = new SqliteVectorStore($"Data Source={DatabasePath}"))
+        using (var second = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}"))
         {
             await second.GetCollection<string, CrashRecord>("docs").UpsertAsync(CrashRecord.Create(0, 1), Ct);
         }
 
         Assert.NotNull(await firstCollection.GetAsync(CrashRecord.Create(0, 1).Id, cancellationToken: Ct));
-        using var reopened = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var reopened = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var nearest = await reopened.GetCollection<string, CrashRecord>("docs").SearchAsync(CrashRecord.Create(0, 1).Embedding, 1, cancellationToken: Ct).SingleAsync(Ct);
         Assert.Equal(CrashRecord.Create(0, 1).Id, nearest.Record.Id);
     }
@@ -164,12 +164,12 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Reopen_WithDifferentVectorDimensions_ThrowsNamingBothSchemas()
     {
-        using (var store = new SqliteVectorStore($"Data Source={DatabasePath}"))
+        using (var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}"))
         {
             await store.GetCollection<string, CrashRecord>("docs").EnsureCollectionExistsAsync(Ct);
         }
 
-        using var reopened = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var reopened = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var definition = new VectorStoreCollectionDefinition
         {
             Properties = [new VectorStoreVectorProperty(nameof(CrashRecord.Embedding), typeof(ReadOnlyMemory<float>), 768)],
@@ -186,7 +186,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task DataTypes_RoundTripAndFilter()
     {
-        using var store = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
         var collection = store.GetCollection<long, TypedRecord>("typed");
         await collection.EnsureCollectionExistsAsync(Ct);
         var noon = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(2));
@@ -244,7 +244,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void GetCollection_UnsupportedDataType_ThrowsListingSupportedTypes()
     {
-        using var store = new SqliteVectorStore($"Data Source={DatabasePath}");
+        using var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
 
         var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<string, DecimalRecord>("money"));
 
@@ -257,13 +257,13 @@ public sealed class SqliteStoreTests : IDisposable
     [InlineData("Data Source=shared;Mode=Memory")]
     [InlineData("Mode=ReadWriteCreate")]
     public void Constructor_NonFileDatabase_ThrowsArgumentException(string connectionString)
-        => _ = Assert.Throws<ArgumentException>(() => new SqliteVectorStore(connectionString));
+        => _ = Assert.Throws<ArgumentException>(() => new EmbeddedSqliteVectorStore(connectionString));
 
     [Fact]
     public async Task Constructor_MissingDirectory_CreatesIt()
     {
         var path = Path.Combine(_directory.Path, "nested", "deeper", "kb.db");
-        using var store = new SqliteVectorStore($"Data Source={path}");
+        using var store = new EmbeddedSqliteVectorStore($"Data Source={path}");
 
         await store.GetCollection<string, CrashRecord>("docs").EnsureCollectionExistsAsync(Ct);
 

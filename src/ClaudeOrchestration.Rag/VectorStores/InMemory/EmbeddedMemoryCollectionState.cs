@@ -5,7 +5,7 @@ namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 /// the slot table (keys, rows, vector arenas) behind a reader-writer lock, so searches and reads run concurrently and
 /// writes are exclusive and short (vectors are validated and embeddings generated before the lock is taken).
 /// </summary>
-internal sealed class InMemoryCollectionState(string signature, VectorSlotTable table) : IDisposable
+internal sealed class EmbeddedMemoryCollectionState(string signature, VectorSlotTable table) : IDisposable
 {
     /// <summary>The schema the collection was created with; see <see cref="RecordBinding{TKey, TRecord}.Signature"/>.</summary>
     public string Signature { get; } = signature;

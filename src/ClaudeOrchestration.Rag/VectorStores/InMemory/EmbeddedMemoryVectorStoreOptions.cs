@@ -3,8 +3,8 @@ using Microsoft.Extensions.AI;
 
 namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 
-/// <summary>Options for <see cref="InMemoryVectorStore"/>.</summary>
-public sealed class InMemoryVectorStoreOptions
+/// <summary>Options for <see cref="EmbeddedMemoryVectorStore"/>.</summary>
+public sealed class EmbeddedMemoryVectorStoreOptions
 {
     /// <summary>
     /// Gets or sets the embedding generator used by collections whose vector properties are not vectors (for example a

@@ -4,18 +4,18 @@ using Microsoft.Data.Sqlite;
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// An <see cref="ISessionStore"/> in a SQLite database file, so sessions survive a restart. Several processes may share
+/// An <see cref="IAgentContextStore"/> in a SQLite database file, so contexts survive a restart. Several processes may share
 /// the file: writes are guarded by the stored version, and the database runs in WAL mode.
 /// </summary>
 /// <remarks>
-/// The sessions live in one table, <c>co_sessions</c>: the session as JSON, its version, and the last-access time and
+/// The contexts live in one table, <c>co_contexts</c>: the context as JSON, its version, and the last-access time and
 /// access count in their own columns (indexed for expiry). Every operation opens a pooled connection, so the store is
 /// thread-safe. Dispose it to release the pooled connections (and with them the file).
 /// </remarks>
-public sealed class SqliteSessionStore : ISessionStore, IDisposable
+public sealed class SqliteAgentContextStore : IAgentContextStore, IDisposable
 {
     private const string Schema = """
-        CREATE TABLE IF NOT EXISTS co_sessions (
+        CREATE TABLE IF NOT EXISTS co_contexts (
             id TEXT NOT NULL PRIMARY KEY,
             version INTEGER NOT NULL,
             data TEXT NOT NULL,
@@ -24,15 +24,15 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
             last_accessed INTEGER NOT NULL,
             access_count INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX IF NOT EXISTS co_sessions_last_accessed ON co_sessions (last_accessed);
+        CREATE INDEX IF NOT EXISTS co_contexts_last_accessed ON co_contexts (last_accessed);
         """;
 
     private readonly string _connectionString;
     private Task? _initialized;
 
-    /// <summary>Opens (and on first use creates) the session database at <paramref name="databasePath"/>.</summary>
+    /// <summary>Opens (and on first use creates) the context database at <paramref name="databasePath"/>.</summary>
     /// <param name="databasePath">The database file; its folder is created if missing.</param>
-    public SqliteSessionStore(string databasePath)
+    public SqliteAgentContextStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
@@ -49,90 +49,90 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     public string DatabasePath { get; }
 
     /// <inheritdoc />
-    public async Task<ContextSession?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<AgentContext?> GetAsync(string contextId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sessionId);
+        ArgumentNullException.ThrowIfNull(contextId);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data, last_accessed, access_count FROM co_sessions WHERE id = $id";
-        command.Parameters.AddWithValue("$id", sessionId);
+        command.CommandText = "SELECT data, last_accessed, access_count FROM co_contexts WHERE id = $id";
+        command.Parameters.AddWithValue("$id", contextId);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
-        var session = JsonSerializer.Deserialize(reader.GetString(0), SessionJsonContext.Default.ContextSession)
-            ?? throw new InvalidDataException($"Session '{sessionId}' in {DatabasePath} holds no data.");
-        session.LastAccessedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-        session.AccessCount = reader.GetInt64(2);
-        return session;
+        var context = JsonSerializer.Deserialize(reader.GetString(0), AgentContextJsonContext.Default.AgentContext)
+            ?? throw new InvalidDataException($"Context '{contextId}' in {DatabasePath} holds no data.");
+        context.LastAccessedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+        context.AccessCount = reader.GetInt64(2);
+        return context;
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(ContextSession session, CancellationToken cancellationToken = default)
+    public async Task<bool> TryCreateAsync(AgentContext context, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(context);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO co_sessions (id, version, data, created_at, updated_at, last_accessed, access_count)
+            INSERT INTO co_contexts (id, version, data, created_at, updated_at, last_accessed, access_count)
             VALUES ($id, $version, $data, $created, $updated, $accessed, $count)
             ON CONFLICT (id) DO NOTHING
             """;
-        command.Parameters.AddWithValue("$id", session.Id);
-        command.Parameters.AddWithValue("$version", session.Version);
-        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(session, SessionJsonContext.Default.ContextSession));
-        command.Parameters.AddWithValue("$created", session.CreatedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$updated", session.UpdatedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$accessed", session.LastAccessedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$count", session.AccessCount);
+        command.Parameters.AddWithValue("$id", context.Id);
+        command.Parameters.AddWithValue("$version", context.Version);
+        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(context, AgentContextJsonContext.Default.AgentContext));
+        command.Parameters.AddWithValue("$created", context.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updated", context.UpdatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$accessed", context.LastAccessedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$count", context.AccessCount);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryUpdateAsync(ContextSession session, long expectedVersion, CancellationToken cancellationToken = default)
+    public async Task<bool> TryUpdateAsync(AgentContext context, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(context);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE co_sessions
+            UPDATE co_contexts
             SET version = $version, data = $data, updated_at = $updated, last_accessed = MAX(last_accessed, $accessed)
             WHERE id = $id AND version = $expected
             """;
-        command.Parameters.AddWithValue("$id", session.Id);
+        command.Parameters.AddWithValue("$id", context.Id);
         command.Parameters.AddWithValue("$expected", expectedVersion);
-        command.Parameters.AddWithValue("$version", session.Version);
-        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(session, SessionJsonContext.Default.ContextSession));
-        command.Parameters.AddWithValue("$updated", session.UpdatedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$accessed", session.LastAccessedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$version", context.Version);
+        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(context, AgentContextJsonContext.Default.AgentContext));
+        command.Parameters.AddWithValue("$updated", context.UpdatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$accessed", context.LastAccessedAt.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
-    public async Task<bool> TouchAsync(string sessionId, DateTimeOffset accessedAt, CancellationToken cancellationToken = default)
+    public async Task<bool> TouchAsync(string contextId, DateTimeOffset accessedAt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sessionId);
+        ArgumentNullException.ThrowIfNull(contextId);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE co_sessions SET last_accessed = MAX(last_accessed, $accessed), access_count = access_count + 1
+            UPDATE co_contexts SET last_accessed = MAX(last_accessed, $accessed), access_count = access_count + 1
             WHERE id = $id
             """;
-        command.Parameters.AddWithValue("$id", sessionId);
+        command.Parameters.AddWithValue("$id", contextId);
         command.Parameters.AddWithValue("$accessed", accessedAt.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string contextId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sessionId);
+        ArgumentNullException.ThrowIfNull(contextId);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM co_sessions WHERE id = $id";
-        command.Parameters.AddWithValue("$id", sessionId);
+        command.CommandText = "DELETE FROM co_contexts WHERE id = $id";
+        command.Parameters.AddWithValue("$id", contextId);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -141,7 +141,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM co_sessions WHERE last_accessed < $cutoff RETURNING id";
+        command.CommandText = "DELETE FROM co_contexts WHERE last_accessed < $cutoff RETURNING id";
         command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
         var ids = new List<string>();
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -161,7 +161,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM co_sessions ORDER BY id";
+        command.CommandText = "SELECT id FROM co_contexts ORDER BY id";
         var ids = new List<string>();
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -219,7 +219,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         await connection.OpenAsync().ConfigureAwait(false);
         using var command = connection.CreateCommand();
 
-        // WAL: readers do not block the writer, and a crash never leaves a half-written session.
+        // WAL: readers do not block the writer, and a crash never leaves a half-written context.
         command.CommandText = "PRAGMA journal_mode = WAL; " + Schema;
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }

@@ -14,13 +14,13 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 /// <summary>
 /// A <see cref="VectorStore"/> in a single SQLite file (Microsoft.Data.Sqlite, nothing to install): records and vectors
 /// persist across restarts; searches scan an in-memory copy of each collection's vectors with the same SIMD kernel as
-/// <see cref="InMemory.InMemoryVectorStore"/>.
+/// <see cref="InMemory.EmbeddedMemoryVectorStore"/>.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The database runs in WAL mode with <c>synchronous=NORMAL</c>: readers never block the writer, a committed batch survives
 /// a crash of the process, and each <c>UpsertAsync</c>/<c>DeleteAsync</c> call is one transaction (all records or none).
-/// Writes from this store are serialised in process and wait up to <see cref="SqliteVectorStoreOptions.BusyTimeout"/> for
+/// Writes from this store are serialised in process and wait up to <see cref="EmbeddedSqliteVectorStoreOptions.BusyTimeout"/> for
 /// other processes.
 /// </para>
 /// <para>
@@ -30,13 +30,13 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 /// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed partial class SqliteVectorStore : VectorStore
+public sealed partial class EmbeddedSqliteVectorStore : VectorStore
 {
     /// <summary>The <see cref="VectorStoreMetadata.VectorStoreSystemName"/> of this store.</summary>
     public const string SystemName = "sqlite";
 
     private readonly string _connectionString;
-    private readonly SqliteVectorStoreOptions _options;
+    private readonly EmbeddedSqliteVectorStoreOptions _options;
     private readonly VectorStoreMetadata _metadata;
     private readonly ConcurrentDictionary<string, SqliteVectorCache> _caches = new(StringComparer.Ordinal);
     private readonly string _connectionPragmas;
@@ -45,12 +45,12 @@ public sealed partial class SqliteVectorStore : VectorStore
 
     /// <summary>Opens (creating if needed) the database file named by <paramref name="connectionString"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=/var/lib/app/knowledge.db</c>.
-    /// A missing parent directory is created. In-memory databases are rejected: use <see cref="InMemory.InMemoryVectorStore"/>.</param>
+    /// A missing parent directory is created. In-memory databases are rejected: use <see cref="InMemory.EmbeddedMemoryVectorStore"/>.</param>
     /// <param name="options">Store options; <see langword="null"/> for the defaults.</param>
-    public SqliteVectorStore(string connectionString, SqliteVectorStoreOptions? options = null)
+    public EmbeddedSqliteVectorStore(string connectionString, EmbeddedSqliteVectorStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _options = options ?? new SqliteVectorStoreOptions();
+        _options = options ?? new EmbeddedSqliteVectorStoreOptions();
         ArgumentNullException.ThrowIfNull(_options.Hnsw, nameof(options));
         _options.Hnsw.Validate();
         if (_options.BusyTimeout < TimeSpan.Zero || _options.BusyTimeout.TotalMilliseconds > int.MaxValue)
@@ -66,12 +66,12 @@ public sealed partial class SqliteVectorStore : VectorStore
 
         if (builder.Mode == SqliteOpenMode.Memory || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal))
         {
-            throw new ArgumentException("SqliteVectorStore persists to a file; for an in-memory store use InMemoryVectorStore.", nameof(connectionString));
+            throw new ArgumentException("EmbeddedSqliteVectorStore persists to a file; for an in-memory store use EmbeddedMemoryVectorStore.", nameof(connectionString));
         }
 
         if (builder.Mode == SqliteOpenMode.ReadOnly)
         {
-            throw new ArgumentException("SqliteVectorStore needs a writable database (Mode=ReadOnly is not supported).", nameof(connectionString));
+            throw new ArgumentException("EmbeddedSqliteVectorStore needs a writable database (Mode=ReadOnly is not supported).", nameof(connectionString));
         }
 
         builder.Pooling = true;
@@ -87,7 +87,7 @@ public sealed partial class SqliteVectorStore : VectorStore
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
-        Logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SqliteVectorStore>();
+        Logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<EmbeddedSqliteVectorStore>();
         _metadata = new VectorStoreMetadata { VectorStoreSystemName = SystemName, VectorStoreName = DatabasePath };
     }
 
@@ -102,20 +102,20 @@ public sealed partial class SqliteVectorStore : VectorStore
     /// <inheritdoc />
     [RequiresDynamicCode("This API is not compatible with NativeAOT. For dynamic mapping via Dictionary<string, object?>, use GetDynamicCollection() instead.")]
     [RequiresUnreferencedCode("This API is not compatible with trimming. For dynamic mapping via Dictionary<string, object?>, use GetDynamicCollection() instead.")]
-    public override SqliteCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null)
+    public override EmbeddedSqliteCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null)
     {
         ValidateName(name);
         var model = EmbeddedModelBuilder.BuildPoco<TKey, TRecord>(EmbeddedModelBuilder.ForSqlite(), definition, _options.EmbeddingGenerator);
-        return new SqliteCollection<TKey, TRecord>(this, name, model);
+        return new EmbeddedSqliteCollection<TKey, TRecord>(this, name, model);
     }
 
     /// <inheritdoc />
-    public override SqliteCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
+    public override EmbeddedSqliteCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ValidateName(name);
         ArgumentNullException.ThrowIfNull(definition);
         var model = EmbeddedModelBuilder.ForSqlite().BuildDynamic(definition, definition.EmbeddingGenerator ?? _options.EmbeddingGenerator);
-        return new SqliteCollection<object, Dictionary<string, object?>>(this, name, model);
+        return new EmbeddedSqliteCollection<object, Dictionary<string, object?>>(this, name, model);
     }
 
     /// <inheritdoc />

@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 
 namespace ClaudeOrchestration.Rag.Tests.Context;
 
-/// <summary>The contract every <see cref="ISessionStore"/> keeps, on both implementations.</summary>
-public sealed class SessionStoreTests : IDisposable
+/// <summary>The contract every <see cref="IAgentContextStore"/> keeps, on both implementations.</summary>
+public sealed class AgentContextStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly List<StoreHarness> _harnesses = [];
@@ -24,15 +24,15 @@ public sealed class SessionStoreTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task TryCreateAsync_ThenGet_ReturnsAnEqualCopyNotTheSameObject(StoreKind kind)
     {
-        var store = Harness(kind).OpenSessionStore();
-        var session = NewSession("s1");
+        var store = Harness(kind).OpenContextStore();
+        var context = NewContext("s1");
 
-        Assert.True(await store.TryCreateAsync(session, Ct));
-        session.WorkingContext = "changed after saving";
+        Assert.True(await store.TryCreateAsync(context, Ct));
+        context.WorkingContext = "changed after saving";
         var read = await store.GetAsync("s1", Ct);
 
         Assert.NotNull(read);
-        Assert.NotSame(session, read);
+        Assert.NotSame(context, read);
         Assert.Equal("Refactor the parser", read.WorkingContext);
         Assert.Equal(ChatRole.Assistant, read.History[1].Role);
         Assert.Equal("tabs", read.Preferences["indent"]);
@@ -45,9 +45,9 @@ public sealed class SessionStoreTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task TryCreateAsync_TakenId_ReturnsFalseAndKeepsTheFirst(StoreKind kind)
     {
-        var store = Harness(kind).OpenSessionStore();
-        await store.TryCreateAsync(NewSession("s1"), Ct);
-        var other = NewSession("s1");
+        var store = Harness(kind).OpenContextStore();
+        await store.TryCreateAsync(NewContext("s1"), Ct);
+        var other = NewContext("s1");
         other.WorkingContext = "second";
 
         Assert.False(await store.TryCreateAsync(other, Ct));
@@ -58,8 +58,8 @@ public sealed class SessionStoreTests : IDisposable
     [MemberData(nameof(Stores))]
     public async Task TryUpdateAsync_StaleVersion_IsRejected(StoreKind kind)
     {
-        var store = Harness(kind).OpenSessionStore();
-        await store.TryCreateAsync(NewSession("s1"), Ct);
+        var store = Harness(kind).OpenContextStore();
+        await store.TryCreateAsync(NewContext("s1"), Ct);
         var a = (await store.GetAsync("s1", Ct))!;
         var b = (await store.GetAsync("s1", Ct))!;
         a.WorkingContext = "from a";
@@ -70,15 +70,15 @@ public sealed class SessionStoreTests : IDisposable
         Assert.True(await store.TryUpdateAsync(a, expectedVersion: 1, Ct));
         Assert.False(await store.TryUpdateAsync(b, expectedVersion: 1, Ct));
         Assert.Equal("from a", (await store.GetAsync("s1", Ct))!.WorkingContext);
-        Assert.False(await store.TryUpdateAsync(NewSession("missing"), expectedVersion: 1, Ct));
+        Assert.False(await store.TryUpdateAsync(NewContext("missing"), expectedVersion: 1, Ct));
     }
 
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task TouchAsync_MovesLastAccessForwardOnlyAndCounts(StoreKind kind)
     {
-        var store = Harness(kind).OpenSessionStore();
-        await store.TryCreateAsync(NewSession("s1"), Ct);
+        var store = Harness(kind).OpenContextStore();
+        await store.TryCreateAsync(NewContext("s1"), Ct);
 
         Assert.True(await store.TouchAsync("s1", T0.AddHours(2), Ct));
         Assert.True(await store.TouchAsync("s1", T0.AddHours(1), Ct));
@@ -92,11 +92,11 @@ public sealed class SessionStoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task DeleteIdleAsync_DeletesOnlySessionsIdleBeforeTheCutoff(StoreKind kind)
+    public async Task DeleteIdleAsync_DeletesOnlyContextsIdleBeforeTheCutoff(StoreKind kind)
     {
-        var store = Harness(kind).OpenSessionStore();
-        await store.TryCreateAsync(NewSession("old"), Ct);
-        await store.TryCreateAsync(NewSession("fresh"), Ct);
+        var store = Harness(kind).OpenContextStore();
+        await store.TryCreateAsync(NewContext("old"), Ct);
+        await store.TryCreateAsync(NewContext("fresh"), Ct);
         await store.TouchAsync("fresh", T0.AddHours(5), Ct);
 
         var deleted = await store.DeleteIdleAsync(T0.AddHours(1), Ct);
@@ -108,20 +108,20 @@ public sealed class SessionStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task SqliteSessionStore_Reopened_KeepsSessionsVersionsAndAccess()
+    public async Task SqliteContextStore_Reopened_KeepsContextsVersionsAndAccess()
     {
         var harness = Harness(StoreKind.Sqlite);
-        using (var first = new SqliteSessionStore(harness.SessionPath))
+        using (var first = new SqliteAgentContextStore(harness.ContextPath))
         {
-            await first.TryCreateAsync(NewSession("persisted"), Ct);
-            var session = (await first.GetAsync("persisted", Ct))!;
-            session.History.Add(new ConversationTurn { Role = ChatRole.User, Content = "one more", Timestamp = T0, TokenCount = 3 });
-            session.Version = 2;
-            await first.TryUpdateAsync(session, 1, Ct);
+            await first.TryCreateAsync(NewContext("persisted"), Ct);
+            var context = (await first.GetAsync("persisted", Ct))!;
+            context.History.Add(new ConversationTurn { Role = ChatRole.User, Content = "one more", Timestamp = T0, TokenCount = 3 });
+            context.Version = 2;
+            await first.TryUpdateAsync(context, 1, Ct);
             await first.TouchAsync("persisted", T0.AddMinutes(30), Ct);
         }
 
-        using var reopened = new SqliteSessionStore(harness.SessionPath);
+        using var reopened = new SqliteAgentContextStore(harness.ContextPath);
         var read = await reopened.GetAsync("persisted", Ct);
 
         Assert.NotNull(read);
@@ -136,9 +136,9 @@ public sealed class SessionStoreTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ContextSession NewSession(string id)
+    private static AgentContext NewContext(string id)
     {
-        var session = new ContextSession
+        var context = new AgentContext
         {
             Id = id,
             WorkingContext = "Refactor the parser",
@@ -149,11 +149,11 @@ public sealed class SessionStoreTests : IDisposable
             UpdatedAt = T0,
             LastAccessedAt = T0,
         };
-        session.Preferences["indent"] = "tabs";
-        session.Memory.Add(new MemoryItem { Text = "The build uses .NET 10", CreatedAt = T0 });
-        session.History.Add(new ConversationTurn { Role = ChatRole.User, Content = "Where is the lexer?", Timestamp = T0, TokenCount = 5 });
-        session.History.Add(new ConversationTurn { Role = ChatRole.Assistant, Content = "In src/Lexer.cs.", Timestamp = T0, TokenCount = 6 });
-        return session;
+        context.Preferences["indent"] = "tabs";
+        context.Memory.Add(new MemoryItem { Text = "The build uses .NET 10", CreatedAt = T0 });
+        context.History.Add(new ConversationTurn { Role = ChatRole.User, Content = "Where is the lexer?", Timestamp = T0, TokenCount = 5 });
+        context.History.Add(new ConversationTurn { Role = ChatRole.Assistant, Content = "In src/Lexer.cs.", Timestamp = T0, TokenCount = 6 });
+        return context;
     }
 
     private StoreHarness Harness(StoreKind kind)

@@ -11,8 +11,8 @@ using Microsoft.Extensions.VectorData.ProviderServices;
 namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 
 /// <summary>
-/// A collection of a <see cref="SqliteVectorStore"/>: one table whose columns are the record's key, data properties and
-/// vectors (float32 BLOBs). Obtain one from <see cref="SqliteVectorStore.GetCollection{TKey, TRecord}"/>.
+/// A collection of a <see cref="EmbeddedSqliteVectorStore"/>: one table whose columns are the record's key, data properties and
+/// vectors (float32 BLOBs). Obtain one from <see cref="EmbeddedSqliteVectorStore.GetCollection{TKey, TRecord}"/>.
 /// </summary>
 /// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="int"/>, <see cref="long"/> or <see cref="Guid"/> (<see cref="object"/> for dynamic collections).</typeparam>
 /// <typeparam name="TRecord">The record type.</typeparam>
@@ -26,12 +26,12 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 /// <para>Thread-safe.</para>
 /// </remarks>
 #pragma warning disable CA1711 // "Collection" is MEVD's own name for this concept (VectorStoreCollection).
-public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class
 {
-    private readonly SqliteVectorStore _store;
+    private readonly EmbeddedSqliteVectorStore _store;
     private readonly RecordBinding<TKey, TRecord> _binding;
     private readonly VectorStoreCollectionMetadata _metadata;
     private readonly string _table;
@@ -41,14 +41,14 @@ public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey
     private readonly string _upsertSql;
     private volatile bool _schemaVerified;
 
-    internal SqliteCollection(SqliteVectorStore store, string name, CollectionModel model)
+    internal EmbeddedSqliteCollection(EmbeddedSqliteVectorStore store, string name, CollectionModel model)
     {
         _store = store;
         Name = name;
         _binding = new RecordBinding<TKey, TRecord>(model, name);
         _metadata = new VectorStoreCollectionMetadata
         {
-            VectorStoreSystemName = SqliteVectorStore.SystemName,
+            VectorStoreSystemName = EmbeddedSqliteVectorStore.SystemName,
             VectorStoreName = store.DatabasePath,
             CollectionName = name,
         };
@@ -89,7 +89,7 @@ public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey
             command.CommandText = SqliteSql.CreateRegistry;
             _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-            var signature = await SqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken, transaction).ConfigureAwait(false);
+            var signature = await EmbeddedSqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken, transaction).ConfigureAwait(false);
             if (signature is null)
             {
                 command.CommandText = CreateTableSql();
@@ -342,7 +342,7 @@ public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey
     /// Exact search over the collection's vectors held in memory (loaded on the first search). Scores follow the property's
     /// distance function as in the in-memory store. With a filter, the matching keys are selected in SQL first and only their
     /// vectors are scored. A vector property declared with <c>IndexKind = IndexKind.Hnsw</c> is searched approximately through
-    /// an HNSW graph (<see cref="SqliteVectorStoreOptions.Hnsw"/>) when there is no filter.
+    /// an HNSW graph (<see cref="EmbeddedSqliteVectorStoreOptions.Hnsw"/>) when there is no filter.
     /// </remarks>
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
         TInput searchValue,
@@ -464,10 +464,10 @@ public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey
 
         try
         {
-            var signature = await SqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken).ConfigureAwait(false)
+            var signature = await EmbeddedSqliteVectorStore.GetSignatureAsync(connection, Name, cancellationToken).ConfigureAwait(false)
                 ?? throw new VectorStoreException($"Collection '{Name}' does not exist in '{_store.DatabasePath}'; call EnsureCollectionExistsAsync first.")
                 {
-                    VectorStoreSystemName = SqliteVectorStore.SystemName,
+                    VectorStoreSystemName = EmbeddedSqliteVectorStore.SystemName,
                     VectorStoreName = _store.DatabasePath,
                     CollectionName = Name,
                 };
@@ -526,7 +526,7 @@ public sealed class SqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey
             }
 
             cache.Loaded = true;
-            SqliteVectorStore.LogCacheLoaded(_store.Logger, table.Count, Name);
+            EmbeddedSqliteVectorStore.LogCacheLoaded(_store.Logger, table.Count, Name);
             return cache;
         }
         finally

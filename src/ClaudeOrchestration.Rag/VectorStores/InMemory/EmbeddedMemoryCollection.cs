@@ -8,9 +8,9 @@ using Microsoft.Extensions.VectorData.ProviderServices;
 namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 
 /// <summary>
-/// A collection of an <see cref="InMemoryVectorStore"/>: records described by MEVD attributes or a
+/// A collection of an <see cref="EmbeddedMemoryVectorStore"/>: records described by MEVD attributes or a
 /// <see cref="VectorStoreCollectionDefinition"/> (or <see cref="Dictionary{TKey, TValue}"/> records for a dynamic collection),
-/// searched exactly with SIMD and a top-k heap. Obtain one from <see cref="InMemoryVectorStore.GetCollection{TKey, TRecord}"/>.
+/// searched exactly with SIMD and a top-k heap. Obtain one from <see cref="EmbeddedMemoryVectorStore.GetCollection{TKey, TRecord}"/>.
 /// </summary>
 /// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="int"/>, <see cref="long"/> or <see cref="Guid"/> (<see cref="object"/> for dynamic collections).</typeparam>
 /// <typeparam name="TRecord">The record type.</typeparam>
@@ -19,21 +19,21 @@ namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 /// once per call into a predicate over the stored row; see the filter rules on <see cref="SearchAsync{TInput}"/>.
 /// </remarks>
 #pragma warning disable CA1711 // "Collection" is MEVD's own name for this concept (VectorStoreCollection).
-public sealed class InMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class
 {
-    private readonly InMemoryVectorStore _store;
+    private readonly EmbeddedMemoryVectorStore _store;
     private readonly RecordBinding<TKey, TRecord> _binding;
     private readonly VectorStoreCollectionMetadata _metadata;
 
-    internal InMemoryCollection(InMemoryVectorStore store, string name, CollectionModel model)
+    internal EmbeddedMemoryCollection(EmbeddedMemoryVectorStore store, string name, CollectionModel model)
     {
         _store = store;
         Name = name;
         _binding = new RecordBinding<TKey, TRecord>(model, name);
-        _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = InMemoryVectorStore.SystemName, CollectionName = name };
+        _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = EmbeddedMemoryVectorStore.SystemName, CollectionName = name };
     }
 
     /// <inheritdoc />
@@ -215,7 +215,7 @@ public sealed class InMemoryCollection<TKey, TRecord> : VectorStoreCollection<TK
     /// <remarks>
     /// Exact search: every vector (or every vector whose record passes <see cref="VectorSearchOptions{TRecord}.Filter"/>) is
     /// scored, and a heap keeps the best <c>Skip + top</c>. A vector property declared with <c>IndexKind = IndexKind.Hnsw</c>
-    /// is searched approximately through an HNSW graph (<see cref="InMemoryVectorStoreOptions.Hnsw"/>) when there is no filter. Scores follow the property's distance function: similarities
+    /// is searched approximately through an HNSW graph (<see cref="EmbeddedMemoryVectorStoreOptions.Hnsw"/>) when there is no filter. Scores follow the property's distance function: similarities
     /// (cosine, dot product) rank descending, distances (cosine distance, negative dot product, Euclidean) ascending;
     /// <see cref="VectorSearchOptions{TRecord}.ScoreThreshold"/> keeps results at least that similar (or at most that
     /// distant). Filters support <c>== != &lt; &lt;= &gt; &gt;=</c>, <c>&amp;&amp; || !</c>, bool properties, captured
@@ -265,13 +265,13 @@ public sealed class InMemoryCollection<TKey, TRecord> : VectorStoreCollection<TK
             : null;
     }
 
-    private InMemoryCollectionState GetState()
+    private EmbeddedMemoryCollectionState GetState()
     {
         if (!_store.TryGetState(Name, out var state))
         {
             throw new VectorStoreException($"Collection '{Name}' does not exist; call EnsureCollectionExistsAsync first.")
             {
-                VectorStoreSystemName = InMemoryVectorStore.SystemName,
+                VectorStoreSystemName = EmbeddedMemoryVectorStore.SystemName,
                 CollectionName = Name,
             };
         }
@@ -280,7 +280,7 @@ public sealed class InMemoryCollection<TKey, TRecord> : VectorStoreCollection<TK
         return state;
     }
 
-    private void CheckSignature(InMemoryCollectionState state)
+    private void CheckSignature(EmbeddedMemoryCollectionState state)
     {
         if (!string.Equals(state.Signature, _binding.Signature, StringComparison.Ordinal))
         {

@@ -10,28 +10,28 @@ namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 /// <summary>
 /// A <see cref="VectorStore"/> that keeps collections in process memory, with exact SIMD search
 /// (<see cref="System.Numerics.Tensors.TensorPrimitives"/>) over contiguous vector arenas and a bounded top-k heap.
-/// Nothing is persisted; use <see cref="Sqlite.SqliteVectorStore"/> for data that must survive a restart.
+/// Nothing is persisted; use <see cref="Sqlite.EmbeddedSqliteVectorStore"/> for data that must survive a restart.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Collection objects obtained for the same name share one storage; reads and searches run concurrently,
 /// writes are exclusive. Records are copied on write and on read, so mutating a record after upserting it (or a record
 /// returned by a read) does not change the stored data.
 /// </remarks>
-public sealed class InMemoryVectorStore : VectorStore
+public sealed class EmbeddedMemoryVectorStore : VectorStore
 {
     /// <summary>The <see cref="VectorStoreMetadata.VectorStoreSystemName"/> of this store.</summary>
     public const string SystemName = "inmemory";
 
-    private readonly ConcurrentDictionary<string, InMemoryCollectionState> _collections = new(StringComparer.Ordinal);
-    private readonly InMemoryVectorStoreOptions _options;
+    private readonly ConcurrentDictionary<string, EmbeddedMemoryCollectionState> _collections = new(StringComparer.Ordinal);
+    private readonly EmbeddedMemoryVectorStoreOptions _options;
     private readonly VectorStoreMetadata _metadata = new() { VectorStoreSystemName = SystemName };
     private bool _disposed;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="options">Store options; <see langword="null"/> for the defaults.</param>
-    public InMemoryVectorStore(InMemoryVectorStoreOptions? options = null)
+    public EmbeddedMemoryVectorStore(EmbeddedMemoryVectorStoreOptions? options = null)
     {
-        _options = options ?? new InMemoryVectorStoreOptions();
+        _options = options ?? new EmbeddedMemoryVectorStoreOptions();
         ArgumentNullException.ThrowIfNull(_options.Hnsw, nameof(options));
         _options.Hnsw.Validate();
     }
@@ -39,20 +39,20 @@ public sealed class InMemoryVectorStore : VectorStore
     /// <inheritdoc />
     [RequiresDynamicCode("This API is not compatible with NativeAOT. For dynamic mapping via Dictionary<string, object?>, use GetDynamicCollection() instead.")]
     [RequiresUnreferencedCode("This API is not compatible with trimming. For dynamic mapping via Dictionary<string, object?>, use GetDynamicCollection() instead.")]
-    public override InMemoryCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null)
+    public override EmbeddedMemoryCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null)
     {
         ValidateName(name);
         var model = EmbeddedModelBuilder.BuildPoco<TKey, TRecord>(EmbeddedModelBuilder.ForInMemory(), definition, _options.EmbeddingGenerator);
-        return new InMemoryCollection<TKey, TRecord>(this, name, model);
+        return new EmbeddedMemoryCollection<TKey, TRecord>(this, name, model);
     }
 
     /// <inheritdoc />
-    public override InMemoryCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
+    public override EmbeddedMemoryCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ValidateName(name);
         ArgumentNullException.ThrowIfNull(definition);
         var model = EmbeddedModelBuilder.ForInMemory().BuildDynamic(definition, definition.EmbeddingGenerator ?? _options.EmbeddingGenerator);
-        return new InMemoryCollection<object, Dictionary<string, object?>>(this, name, model);
+        return new EmbeddedMemoryCollection<object, Dictionary<string, object?>>(this, name, model);
     }
 
     /// <inheritdoc />
@@ -114,7 +114,7 @@ public sealed class InMemoryVectorStore : VectorStore
         base.Dispose(disposing);
     }
 
-    internal bool TryGetState(string name, [NotNullWhen(true)] out InMemoryCollectionState? state)
+    internal bool TryGetState(string name, [NotNullWhen(true)] out EmbeddedMemoryCollectionState? state)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _collections.TryGetValue(name, out state);
@@ -122,7 +122,7 @@ public sealed class InMemoryVectorStore : VectorStore
 
     internal Hnsw.HnswIndexOptions Hnsw => _options.Hnsw;
 
-    internal InMemoryCollectionState GetOrCreateState(string name, string signature, IReadOnlyList<VectorColumnSpec> columns)
+    internal EmbeddedMemoryCollectionState GetOrCreateState(string name, string signature, IReadOnlyList<VectorColumnSpec> columns)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_collections.TryGetValue(name, out var existing))
@@ -130,7 +130,7 @@ public sealed class InMemoryVectorStore : VectorStore
             return existing;
         }
 
-        var created = new InMemoryCollectionState(signature, new VectorSlotTable(columns, storesRows: true));
+        var created = new EmbeddedMemoryCollectionState(signature, new VectorSlotTable(columns, storesRows: true));
         var winner = _collections.GetOrAdd(name, created);
         if (!ReferenceEquals(winner, created))
         {

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 
-/// <summary>Options for <see cref="SqliteVectorStore"/>.</summary>
-public sealed class SqliteVectorStoreOptions
+/// <summary>Options for <see cref="EmbeddedSqliteVectorStore"/>.</summary>
+public sealed class EmbeddedSqliteVectorStoreOptions
 {
     /// <summary>
     /// Gets or sets the embedding generator used by collections whose vector properties are not vectors (for example a

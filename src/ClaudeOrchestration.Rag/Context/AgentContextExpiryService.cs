@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
-/// A hosted service that deletes idle sessions every <see cref="ContextManagerOptions.ExpiryScanInterval"/>, timed by the
+/// A hosted service that deletes idle contexts every <see cref="ContextManagerOptions.ExpiryScanInterval"/>, timed by the
 /// registered <see cref="TimeProvider"/>. A failed sweep is logged and retried at the next interval.
 /// </summary>
-public sealed class SessionExpiryService : BackgroundService
+public sealed class AgentContextExpiryService : BackgroundService
 {
     private readonly IContextManager _contextManager;
     private readonly TimeSpan _interval;
@@ -18,15 +18,15 @@ public sealed class SessionExpiryService : BackgroundService
     private PeriodicTimer? _timer;
 
     /// <summary>Creates the service.</summary>
-    /// <param name="contextManager">Whose idle sessions to expire.</param>
+    /// <param name="contextManager">Whose idle contexts to expire.</param>
     /// <param name="options">Supplies <see cref="ContextManagerOptions.ExpiryScanInterval"/>.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <param name="logger">Logs sweeps that expired sessions and sweeps that failed.</param>
-    public SessionExpiryService(
+    /// <param name="logger">Logs sweeps that expired contexts and sweeps that failed.</param>
+    public AgentContextExpiryService(
         IContextManager contextManager,
         ContextManagerOptions options,
         TimeProvider? timeProvider = null,
-        ILogger<SessionExpiryService>? logger = null)
+        ILogger<AgentContextExpiryService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(contextManager);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +37,7 @@ public sealed class SessionExpiryService : BackgroundService
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
-    /// <summary>Raised after each sweep with the number of sessions expired (-1 when the sweep failed). For tests.</summary>
+    /// <summary>Raised after each sweep with the number of contexts expired (-1 when the sweep failed). For tests.</summary>
     internal event Action<int>? SweepCompleted;
 
     /// <inheritdoc />
@@ -64,7 +64,7 @@ public sealed class SessionExpiryService : BackgroundService
             int expired;
             try
             {
-                expired = await _contextManager.ExpireIdleSessionsAsync(stoppingToken).ConfigureAwait(false);
+                expired = await _contextManager.ExpireIdleContextsAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
