@@ -228,6 +228,10 @@ public sealed class ClaudeClient : IClaudeClient
                 },
                 _client._logger);
             _entry.Running(_process.ProcessId, _client._time.GetUtcNow());
+
+            // The slot is the process: it frees when the CLI exits, not when its pipes close (a descendant that left the
+            // process group may hold them a while longer).
+            _ = ReleaseOnExitAsync(_process, _slot);
             _activity?.SetTag("process.pid", _process.ProcessId);
             Log.TaskStarted(_client._logger, _entry.Id, _process.ProcessId);
 
@@ -303,7 +307,13 @@ public sealed class ClaudeClient : IClaudeClient
                 await process.TerminateAsync().ConfigureAwait(false);
             }
 
-            await WaitQuietlyAsync(process.StderrDrained, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            if (!process.HasExited)
+            {
+                process.AbandonPipes();
+            }
+
+            // Bounded: after the exit stderr ends within the drain grace, even if a stray descendant still holds it.
+            await process.StderrDrained.ConfigureAwait(false);
             _finished = true;
             if (_result is null)
             {
@@ -401,16 +411,10 @@ public sealed class ClaudeClient : IClaudeClient
             ClaudeTelemetry.TaskDuration.Record(elapsed.TotalSeconds, tags);
         }
 
-        private static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
+        private static async Task ReleaseOnExitAsync(ClaudeProcess process, IDisposable slot)
         {
-            try
-            {
-                await task.WaitAsync(timeout).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Best effort: the tail has what arrived.
-            }
+            await process.Exited.ConfigureAwait(false);
+            slot.Dispose();
         }
 
         public async ValueTask DisposeAsync()

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Trace, "claude arguments: {Arguments}")]
     public static partial void Arguments(ILogger logger, string arguments);
+
+    [LoggerMessage(15, LogLevel.Debug, "claude process {ProcessId} exited but something outside its process group still holds its stdout or stderr; stopped reading them.")]
+    public static partial void PipesAbandoned(ILogger logger, int processId);
 }

@@ -14,7 +14,11 @@ internal sealed class BoundedLineReader : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly int _maxLineBytes;
     private readonly bool _truncate;
+    private readonly object _gate = new();
     private SequencePosition? _consumeTo;
+    private readonly TaskCompletionSource _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _abandoned;
+    private bool _completed;
     private long _scanned;
     private bool _skippingRest;
     private byte[]? _truncated;
@@ -27,6 +31,9 @@ internal sealed class BoundedLineReader : IAsyncDisposable
         _truncate = truncateLongLines;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
     }
+
+    /// <summary>Completes once a read has returned end of stream, or the reader is disposed.</summary>
+    public Task Completion => _end.Task;
 
     /// <summary>Bytes received so far, for diagnostics and throughput figures.</summary>
     public long BytesRead { get; private set; }
@@ -44,8 +51,31 @@ internal sealed class BoundedLineReader : IAsyncDisposable
 
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            if (_abandoned)
+            {
+                // No waiting any more: only what is already buffered is left.
+                if (!_reader.TryRead(out result))
+                {
+                    _end.TrySetResult();
+                    return null;
+                }
+            }
+            else
+            {
+                result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var buffer = result.Buffer;
+            if (result.IsCanceled && !_abandoned)
+            {
+                // Not ours to end the stream: only Abandon cancels reads.
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            // Abandoned: what is buffered is still handed out, then the stream ends as if the writer had closed it.
+            var completed = result.IsCompleted || _abandoned;
             var unscanned = buffer.Slice(_scanned);
             var newline = unscanned.PositionOf((byte)'\n');
 
@@ -77,7 +107,7 @@ internal sealed class BoundedLineReader : IAsyncDisposable
                 BytesRead += buffer.Length;
                 _reader.AdvanceTo(buffer.End);
                 _scanned = 0;
-                if (result.IsCompleted)
+                if (completed)
                 {
                     _skippingRest = false;
                     return new ReadOnlySequence<byte>(_truncated!);
@@ -101,10 +131,11 @@ internal sealed class BoundedLineReader : IAsyncDisposable
                 continue;
             }
 
-            if (result.IsCompleted)
+            if (completed)
             {
                 if (buffer.IsEmpty)
                 {
+                    _end.TrySetResult();
                     return null;
                 }
 
@@ -149,7 +180,33 @@ internal sealed class BoundedLineReader : IAsyncDisposable
     private static string Preview(ReadOnlySequence<byte> buffer) =>
         Encoding.UTF8.GetString(buffer.Slice(0, Math.Min(200, buffer.Length)));
 
-    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+    /// <summary>
+    /// Ends the stream for the reader even though the writer has not closed it (a descendant that left the CLI's process
+    /// group may hold the pipe open forever): a pending or later read hands out what is buffered, then returns end of stream.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_gate)
+        {
+            _abandoned = true;
+            if (!_completed)
+            {
+                _reader.CancelPendingRead();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+        }
+
+        _end.TrySetResult();
+
+        return _reader.CompleteAsync();
+    }
 }
 
 /// <summary>A line exceeded the reader's cap.</summary>

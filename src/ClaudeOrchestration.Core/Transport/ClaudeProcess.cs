@@ -27,6 +27,12 @@ internal sealed class ClaudeProcessStartInfo
 
     public bool UseProcessGroup { get; init; } = true;
 
+    /// <summary>
+    /// How long stdout and stderr are still read after the process exited. A descendant that left the CLI's process group
+    /// (setsid, a double fork) can hold the pipes open forever; after this the reads end as if the pipes had closed.
+    /// </summary>
+    public TimeSpan PipeDrainGrace { get; init; } = TimeSpan.FromMilliseconds(500);
+
     public Action<string>? StderrCallback { get; init; }
 }
 
@@ -46,6 +52,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<string> _stderrTail = new();
+    private readonly BoundedLineReader _stderr;
     private readonly Task _stderrPump;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -68,6 +75,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         InOwnProcessGroup = inOwnGroup;
         StartedAt = DateTimeOffset.UtcNow;
         Output = new BoundedLineReader(process.StandardOutput.BaseStream, info.MaxLineBytes);
+        _stderr = new BoundedLineReader(process.StandardError.BaseStream, MaxStderrLineBytes, truncateLongLines: true);
         _stderrPump = Task.Run(PumpStderrAsync);
     }
 
@@ -233,8 +241,21 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the stderr pump to drain (after exit), so the tail is complete.</summary>
+    /// <summary>
+    /// Completes when stderr has been read to its end, so the tail is complete. After the process exited that takes at
+    /// most <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/>, even when a stray descendant still holds the pipe.
+    /// </summary>
     public Task StderrDrained => _stderrPump;
+
+    /// <summary>
+    /// Ends the reads of stdout and stderr now: they hand out what is buffered, then report end of stream. Called
+    /// <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/> after the exit, and by callers that give up on a process.
+    /// </summary>
+    public void AbandonPipes()
+    {
+        Output.Abandon();
+        _stderr.Abandon();
+    }
 
     /// <summary>
     /// Stops the process and everything it started: close stdin, SIGTERM the group, wait the grace period,
@@ -354,12 +375,25 @@ internal sealed class ClaudeProcess : IAsyncDisposable
             SweepGroup();
             Log.ProcessExited(_logger, ProcessId, code);
             _exited.TrySetResult(code);
+            _ = AbandonPipesAfterGraceAsync();
+        }
+    }
+
+    private async Task AbandonPipesAfterGraceAsync()
+    {
+        // Whatever the CLI wrote before it exited is already in the pipes and reads at once; only a writer that outlived
+        // the CLI (outside its process group, so the sweep did not reach it) keeps a read waiting past this.
+        var drained = Task.WhenAll(_stderrPump, Output.Completion);
+        if (await Task.WhenAny(drained, Task.Delay(_info.PipeDrainGrace)).ConfigureAwait(false) != drained)
+        {
+            Log.PipesAbandoned(_logger, ProcessId);
+            AbandonPipes();
         }
     }
 
     private async Task PumpStderrAsync()
     {
-        var reader = new BoundedLineReader(_process.StandardError.BaseStream, MaxStderrLineBytes, truncateLongLines: true);
+        var reader = _stderr;
         await using var _ = reader.ConfigureAwait(false);
         try
         {
@@ -429,15 +463,14 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
 
         await TerminateAsync().ConfigureAwait(false);
-        try
+        if (!HasExited)
         {
-            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // A grandchild outside the group still holds stderr; the tail has what arrived.
+            // Not even SIGKILL ended it: stop reading rather than wait on it.
+            AbandonPipes();
         }
 
+        // Bounded: after the exit the pipes end within the drain grace, whoever else still holds them.
+        await _stderrPump.ConfigureAwait(false);
         await Output.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
 
