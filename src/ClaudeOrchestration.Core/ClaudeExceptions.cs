@@ -34,7 +34,14 @@ public sealed class ClaudeCliNotFoundException : ClaudeException
     public IReadOnlyList<string> SearchedPaths { get; }
 }
 
-/// <summary>The CLI process ended without producing a result (crash, bad arguments, killed).</summary>
+/// <summary>
+/// The CLI process ended without producing a result, whatever its exit code (a crash, bad arguments, a kill, or exit 0
+/// without a result line), or its pipes failed.
+/// </summary>
+/// <remarks>
+/// The message never quotes stderr: it can hold prompts, file contents or secrets, and exception messages end up in logs.
+/// The last lines are in <see cref="StderrTail"/>, bounded and with secret-looking values masked.
+/// </remarks>
 public sealed class ClaudeProcessException : ClaudeException
 {
     /// <summary>Creates the exception.</summary>
@@ -57,11 +64,17 @@ public sealed class ClaudeProcessException : ClaudeException
     /// <summary>The process exit code, when it exited.</summary>
     public int? ExitCode { get; }
 
-    /// <summary>The last lines the CLI wrote to stderr.</summary>
+    /// <summary>
+    /// The last lines the CLI wrote to stderr (at most <see cref="ClaudeOrchestrationOptions.StderrTailLines"/>, each cut at
+    /// 16 KiB), with values of secret environment variables and key-shaped strings replaced by <c>[REDACTED]</c>.
+    /// </summary>
     public IReadOnlyList<string> StderrTail { get; }
 }
 
-/// <summary>The CLI broke the stream-json protocol: an oversized line, output that ended without a result, …</summary>
+/// <summary>
+/// The CLI broke the stream-json protocol: a stdout line over <see cref="ClaudeOrchestrationOptions.MaxLineBytes"/>, a
+/// malformed control message. Output that ends without a result is a <see cref="ClaudeProcessException"/>.
+/// </summary>
 public sealed class ClaudeProtocolException : ClaudeException
 {
     /// <summary>Creates the exception.</summary>

@@ -319,9 +319,11 @@ public sealed class ClaudeClient : IClaudeClient
             {
                 var code = process.HasExited ? process.Exited.Result : (int?)null;
                 var tail = process.StderrTail();
-                var lastLines = tail.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", tail.TakeLast(5));
+
+                // Whatever the exit code (0 included), output that ends without a result is a process failure. The message
+                // never quotes stderr, which may hold prompts or secrets; the redacted tail is in StderrTail.
                 var failure = new ClaudeProcessException(
-                    $"The claude CLI exited with code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} without a result. stderr: {lastLines}",
+                    $"The claude CLI exited with code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} without a result for task '{_entry.Id}'. {DescribeTail(tail)}",
                     code, tail);
                 Record(failure);
                 throw failure;
@@ -359,7 +361,8 @@ public sealed class ClaudeClient : IClaudeClient
 
             if (ex is IOException io && _process is { } process)
             {
-                return new ClaudeProcessException($"Reading from the claude CLI failed: {io.Message}", process.HasExited ? process.Exited.Result : null, process.StderrTail(), io);
+                var tail = process.StderrTail();
+                return new ClaudeProcessException($"Reading from the claude CLI failed: {io.Message}. {DescribeTail(tail)}", process.HasExited ? process.Exited.Result : null, tail, io);
             }
 
             return ex;
@@ -410,6 +413,10 @@ public sealed class ClaudeClient : IClaudeClient
 
             ClaudeTelemetry.TaskDuration.Record(elapsed.TotalSeconds, tags);
         }
+
+        private static string DescribeTail(IReadOnlyList<string> tail) => tail.Count == 0
+            ? "It wrote nothing to stderr."
+            : $"Its last {tail.Count} stderr line(s) are in ClaudeProcessException.StderrTail.";
 
         private static async Task ReleaseOnExitAsync(ClaudeProcess process, IDisposable slot)
         {

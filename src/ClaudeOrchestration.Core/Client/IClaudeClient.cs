@@ -13,7 +13,7 @@ public interface IClaudeClient
     /// is returned with <see cref="ClaudeRunResult.IsError"/> set; call <see cref="ClaudeRunResult.EnsureSuccess"/> to throw instead.
     /// </summary>
     /// <exception cref="ClaudeCliNotFoundException">The CLI is missing.</exception>
-    /// <exception cref="ClaudeProcessException">The process ended without a result.</exception>
+    /// <exception cref="ClaudeProcessException">The process ended without a result, whatever its exit code (0 included); exit code and redacted stderr tail attached.</exception>
     /// <exception cref="ClaudeProtocolException">The CLI's output broke the protocol (e.g. a line over the size cap).</exception>
     /// <exception cref="TimeoutException">The task's timeout passed; its process tree was stopped.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; its process tree was stopped.</exception>

@@ -53,6 +53,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<string> _stderrTail = new();
     private readonly BoundedLineReader _stderr;
+    private readonly SecretRedactor _redactor;
     private readonly Task _stderrPump;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -70,6 +71,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     {
         _process = process;
         _info = info;
+        _redactor = SecretRedactor.For(info.Environment);
         _logger = logger;
         ProcessId = process.Id;
         InOwnProcessGroup = inOwnGroup;
@@ -232,7 +234,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The last stderr lines, oldest first.</summary>
+    /// <summary>The last stderr lines, oldest first, with secrets masked (<see cref="SecretRedactor"/>).</summary>
     public IReadOnlyList<string> StderrTail()
     {
         lock (_stderrTail)
@@ -400,16 +402,20 @@ internal sealed class ClaudeProcess : IAsyncDisposable
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 var text = Encoding.UTF8.GetString(line);
+
+                // stderr can quote prompts, file contents and secrets: the tail and the log get it redacted, and the log
+                // only at Trace. The host's own callback gets the line as written.
+                var redacted = _redactor.Redact(text);
                 lock (_stderrTail)
                 {
-                    _stderrTail.Enqueue(text);
+                    _stderrTail.Enqueue(redacted);
                     while (_stderrTail.Count > _info.StderrTailLines)
                     {
                         _stderrTail.Dequeue();
                     }
                 }
 
-                Log.StderrLine(_logger, ProcessId, text);
+                Log.StderrLine(_logger, ProcessId, redacted);
                 try
                 {
                     _info.StderrCallback?.Invoke(text);
