@@ -91,6 +91,44 @@ public sealed class ClaudeProtocolException : ClaudeException
     public string? OffendingLine { get; }
 }
 
+/// <summary>
+/// A directory handed to the CLI (working directory, <c>--add-dir</c>, a directory flag in <c>ExtraArgs</c>) lies outside
+/// <see cref="ClaudeOrchestrationOptions.AllowedWorkingDirectoryRoots"/> once symbolic links are resolved.
+/// </summary>
+/// <remarks>The roots keep a host from pointing the CLI somewhere it did not mean to; the CLI's permission modes are the sandbox.</remarks>
+public sealed class ClaudeWorkingDirectoryException : ClaudeException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was refused and how to fix it.</param>
+    /// <param name="path">The refused directory, symbolic links resolved.</param>
+    /// <param name="allowedRoots">The configured roots.</param>
+    public ClaudeWorkingDirectoryException(string message, string path, IReadOnlyList<string> allowedRoots)
+        : base(message)
+    {
+        Path = path;
+        AllowedRoots = allowedRoots;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public ClaudeWorkingDirectoryException() : this("The directory lies outside the allowed roots.", string.Empty, []) { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ClaudeWorkingDirectoryException(string message) : this(message, string.Empty, []) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeWorkingDirectoryException(string message, Exception? innerException) : base(message, innerException)
+    {
+        Path = string.Empty;
+        AllowedRoots = [];
+    }
+
+    /// <summary>The refused directory, with symbolic links resolved.</summary>
+    public string Path { get; }
+
+    /// <summary>The allowed roots as configured.</summary>
+    public IReadOnlyList<string> AllowedRoots { get; }
+}
+
 /// <summary>The run finished with an error result: max turns, budget, an API error, an execution error.</summary>
 public sealed class ClaudeResultException : ClaudeException
 {
