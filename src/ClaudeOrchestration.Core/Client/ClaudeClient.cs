@@ -21,25 +21,33 @@ public sealed class ClaudeClient : IClaudeClient
 {
     private static readonly ClaudeRunOptions DefaultRunOptions = new();
     private readonly IOptionsMonitor<ClaudeOrchestrationOptions> _options;
-    private readonly ClaudeCliResolver _resolver;
+    private readonly ClaudeCliDiscovery _discovery;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ProcessSlots _slots;
 
-    /// <summary>Creates a client (normally resolved from DI after <c>AddClaudeOrchestration</c>).</summary>
-    public ClaudeClient(
-        IOptionsMonitor<ClaudeOrchestrationOptions> options,
-        ClaudeCliResolver resolver,
-        ILogger<ClaudeClient>? logger = null,
-        TimeProvider? timeProvider = null)
+    /// <summary>Creates a client (normally resolved from DI after <c>AddClaudeOrchestration</c>, which shares one CLI discovery).</summary>
+    /// <param name="options">The suite's options; <see cref="ClaudeOrchestrationOptions.MaxConcurrentProcesses"/> follows changes.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for timeouts, or <see langword="null"/> for the system clock.</param>
+    public ClaudeClient(IOptionsMonitor<ClaudeOrchestrationOptions> options, ILogger<ClaudeClient>? logger = null, TimeProvider? timeProvider = null)
+        : this(options, new ClaudeCliDiscovery(options ?? throw new ArgumentNullException(nameof(options)), logger), logger, timeProvider)
+    {
+    }
+
+    internal ClaudeClient(IOptionsMonitor<ClaudeOrchestrationOptions> options, ClaudeCliDiscovery discovery, ILogger? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(discovery);
         _options = options;
-        _resolver = resolver;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _discovery = discovery;
+        _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _slots = new ProcessSlots(options.CurrentValue.MaxConcurrentProcesses);
+
+        // MaxConcurrentProcesses is live: a raised limit starts waiting tasks at once, a lowered one holds new tasks back
+        // until enough running ones finished. (The subscription lives as long as the monitor; the client is a singleton.)
+        _ = options.OnChange(o => _slots.SetCapacity(o.MaxConcurrentProcesses));
     }
 
     /// <summary>Creates a client without DI.</summary>
@@ -48,14 +56,20 @@ public sealed class ClaudeClient : IClaudeClient
         ArgumentNullException.ThrowIfNull(options);
         var monitor = new FixedOptionsMonitor<ClaudeOrchestrationOptions>(options);
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
-        return new ClaudeClient(monitor, new ClaudeCliResolver(monitor, factory.CreateLogger<ClaudeCliResolver>()), factory.CreateLogger<ClaudeClient>());
+        var logger = factory.CreateLogger<ClaudeClient>();
+        return new ClaudeClient(monitor, new ClaudeCliDiscovery(monitor, logger), logger, null);
     }
 
     /// <inheritdoc />
-    public ClaudeTaskRegistry Tasks { get; } = new();
+    public IClaudeTaskRegistry Tasks => Registry;
 
-    /// <summary>The most CLI processes this client has had running at once.</summary>
-    public int PeakConcurrentProcesses => _slots.PeakInUse;
+    internal ClaudeTaskRegistry Registry { get; } = new();
+
+    /// <summary>Where task durations, tokens and cost are recorded; tests give a client its own meter.</summary>
+    internal ClaudeTaskMetrics Metrics { get; set; } = ClaudeTelemetry.TaskMetrics;
+
+    /// <summary>The most CLI processes this client has had running at once (for tests).</summary>
+    internal int PeakConcurrentProcesses => _slots.PeakInUse;
 
     /// <inheritdoc />
     public async Task<ClaudeRunResult> RunAsync(string prompt, ClaudeRunOptions? options = null, CancellationToken cancellationToken = default)
@@ -96,14 +110,15 @@ public sealed class ClaudeClient : IClaudeClient
     private async Task<Run> StartAsync(string prompt, ClaudeRunOptions options, CancellationToken cancellationToken)
     {
         var settings = _options.CurrentValue;
-        var workingDirectory = ResolveWorkingDirectory(options.WorkingDirectory ?? settings.DefaultWorkingDirectory);
-        var cli = await _resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        _slots.SetCapacity(settings.MaxConcurrentProcesses);
+        var workingDirectory = WorkingDirectoryPolicy.From(settings).Apply(options, settings);
+        var cli = await _discovery.ResolveAsync(cancellationToken).ConfigureAwait(false);
         var arguments = ClaudeArguments.Build(options, settings);
         var taskId = options.TaskId ?? Guid.NewGuid().ToString("n");
         ClaudeTaskRegistry.Entry entry;
         try
         {
-            entry = Tasks.Register(taskId, _time);
+            entry = Registry.Register(taskId, _time);
         }
         catch
         {
@@ -122,17 +137,6 @@ public sealed class ClaudeClient : IClaudeClient
             await run.DisposeAsync().ConfigureAwait(false);
             throw run.MapFailure(ex);
         }
-    }
-
-    private static string ResolveWorkingDirectory(string? directory)
-    {
-        var full = Path.GetFullPath(directory ?? Environment.CurrentDirectory);
-        if (!Directory.Exists(full))
-        {
-            throw new DirectoryNotFoundException($"The working directory '{full}' does not exist.");
-        }
-
-        return full;
     }
 
     internal static byte[] SerializeUserMessage(string prompt)
@@ -405,13 +409,13 @@ public sealed class ClaudeClient : IClaudeClient
                 _activity?.SetTag("claude.cost_usd", (double)run.TotalCostUsd);
                 _activity?.SetTag("gen_ai.usage.input_tokens", run.InputTokens);
                 _activity?.SetTag("gen_ai.usage.output_tokens", run.OutputTokens);
-                ClaudeTelemetry.TokenUsage.Add(run.InputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
-                ClaudeTelemetry.TokenUsage.Add(run.OutputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
-                ClaudeTelemetry.Cost.Add((double)run.TotalCostUsd);
+                _client.Metrics.TokenUsage.Add(run.InputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
+                _client.Metrics.TokenUsage.Add(run.OutputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+                _client.Metrics.Cost.Add((double)run.TotalCostUsd);
                 Log.TaskFinished(_client._logger, _entry.Id, run.Subtype, run.IsError, run.NumTurns, run.TotalCostUsd);
             }
 
-            ClaudeTelemetry.TaskDuration.Record(elapsed.TotalSeconds, tags);
+            _client.Metrics.TaskDuration.Record(elapsed.TotalSeconds, tags);
         }
 
         private static string DescribeTail(IReadOnlyList<string> tail) => tail.Count == 0
@@ -444,7 +448,7 @@ public sealed class ClaudeClient : IClaudeClient
             }
 
             _slot?.Dispose();
-            _client.Tasks.Remove(_entry);
+            _client.Registry.Remove(_entry);
             _arguments.Dispose();
             _afterResult.Dispose();
             _linked.Dispose();
