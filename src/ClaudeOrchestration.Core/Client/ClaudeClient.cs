@@ -281,7 +281,7 @@ public sealed class ClaudeClient : IClaudeClient
                     {
                         _result = result;
                         // The CLI exits about 60 ms after its result; if it lingers, stop it rather than wait forever.
-                        _afterResult.Token.Register(static p => _ = ((ClaudeProcess)p!).TerminateAsync(), process);
+                        _afterResult.Token.Register(static p => _ = StopAfterResultAsync((ClaudeProcess)p!), process);
                         _afterResult.CancelAfter(_settings.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
                     }
 
@@ -311,13 +311,8 @@ public sealed class ClaudeClient : IClaudeClient
                 await process.TerminateAsync().ConfigureAwait(false);
             }
 
-            if (!process.HasExited)
-            {
-                process.AbandonPipes();
-            }
-
             // Bounded: after the exit stderr ends within the drain grace, even if a stray descendant still holds it.
-            await process.StderrDrained.ConfigureAwait(false);
+            await process.WaitStderrDrainedAsync().ConfigureAwait(false);
             _finished = true;
             if (_result is null)
             {
@@ -421,6 +416,14 @@ public sealed class ClaudeClient : IClaudeClient
         private static string DescribeTail(IReadOnlyList<string> tail) => tail.Count == 0
             ? "It wrote nothing to stderr."
             : $"Its last {tail.Count} stderr line(s) are in ClaudeProcessException.StderrTail.";
+
+        private static async Task StopAfterResultAsync(ClaudeProcess process)
+        {
+            await process.TerminateAsync().ConfigureAwait(false);
+
+            // The result is in: whatever else a stray descendant keeps writing is not waited for.
+            process.AbandonPipes();
+        }
 
         private static async Task ReleaseOnExitAsync(ClaudeProcess process, IDisposable slot)
         {

@@ -16,9 +16,12 @@ internal sealed class BoundedLineReader : IAsyncDisposable
     private readonly bool _truncate;
     private readonly object _gate = new();
     private SequencePosition? _consumeTo;
-    private readonly TaskCompletionSource _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _abandoned;
     private bool _completed;
+    private TimeSpan? _idleLimit;
+    private long _readSequence;
+    private bool _reading;
+    private long _idleCancelledRead = -1;
     private long _scanned;
     private bool _skippingRest;
     private byte[]? _truncated;
@@ -31,9 +34,6 @@ internal sealed class BoundedLineReader : IAsyncDisposable
         _truncate = truncateLongLines;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
     }
-
-    /// <summary>Completes once a read has returned end of stream, or the reader is disposed.</summary>
-    public Task Completion => _end.Task;
 
     /// <summary>Bytes received so far, for diagnostics and throughput figures.</summary>
     public long BytesRead { get; private set; }
@@ -57,19 +57,54 @@ internal sealed class BoundedLineReader : IAsyncDisposable
                 // No waiting any more: only what is already buffered is left.
                 if (!_reader.TryRead(out result))
                 {
-                    _end.TrySetResult();
                     return null;
                 }
             }
             else
             {
-                result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var pending = _reader.ReadAsync(cancellationToken);
+                long sequence = -1;
+                if (!pending.IsCompleted)
+                {
+                    // Waiting on the pipe (nothing buffered): after EndWhenIdle this wait is bounded.
+                    lock (_gate)
+                    {
+                        sequence = ++_readSequence;
+                        _reading = true;
+                        if (_idleLimit is { } limit)
+                        {
+                            ScheduleIdleEnd(sequence, limit);
+                        }
+                    }
+                }
+
+                try
+                {
+                    result = await pending.ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (sequence >= 0)
+                    {
+                        lock (_gate)
+                        {
+                            _reading = false;
+                        }
+                    }
+                }
+
+                if (result.IsCanceled && sequence >= 0 && Interlocked.Read(ref _idleCancelledRead) == sequence)
+                {
+                    // Idle past the limit with the writer gone: end the stream here.
+                    EndedIdle = true;
+                    _abandoned = true;
+                }
             }
 
             var buffer = result.Buffer;
             if (result.IsCanceled && !_abandoned)
             {
-                // Not ours to end the stream: only Abandon cancels reads.
+                // A cancellation meant for a read that completed just before it (or not ours): read again.
                 _reader.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
@@ -135,7 +170,6 @@ internal sealed class BoundedLineReader : IAsyncDisposable
             {
                 if (buffer.IsEmpty)
                 {
-                    _end.TrySetResult();
                     return null;
                 }
 
@@ -196,6 +230,50 @@ internal sealed class BoundedLineReader : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the stream was ended by <see cref="EndWhenIdle"/> rather than by the writer closing it.</summary>
+    public bool EndedIdle { get; private set; }
+
+    /// <summary>
+    /// From now on, a read that waits on the pipe longer than <paramref name="limit"/> ends the stream (what is buffered is
+    /// still handed out). Called once the writer is known to have exited: its data is already in the pipe and reads at once,
+    /// so only a stray process that inherited the pipe keeps a read waiting. A slow consumer loses nothing.
+    /// </summary>
+    public void EndWhenIdle(TimeSpan limit)
+    {
+        lock (_gate)
+        {
+            _idleLimit = limit;
+            if (_reading)
+            {
+                ScheduleIdleEnd(_readSequence, limit);
+            }
+        }
+    }
+
+    private void ScheduleIdleEnd(long sequence, TimeSpan limit) =>
+        _ = Task.Delay(limit).ContinueWith(
+            static (_, state) =>
+            {
+                var (reader, sequence) = ((BoundedLineReader, long))state!;
+                reader.EndIdleRead(sequence);
+            },
+            (this, sequence),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void EndIdleRead(long sequence)
+    {
+        lock (_gate)
+        {
+            if (_reading && _readSequence == sequence && !_completed)
+            {
+                Interlocked.Exchange(ref _idleCancelledRead, sequence);
+                _reader.CancelPendingRead();
+            }
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -203,7 +281,6 @@ internal sealed class BoundedLineReader : IAsyncDisposable
             _completed = true;
         }
 
-        _end.TrySetResult();
 
         return _reader.CompleteAsync();
     }

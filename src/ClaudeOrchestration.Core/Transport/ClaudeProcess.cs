@@ -244,14 +244,15 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Completes when stderr has been read to its end, so the tail is complete. After the process exited that takes at
-    /// most <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/>, even when a stray descendant still holds the pipe.
+    /// Completes when stderr has been read to its end, so the tail is complete. After the process exited, a pipe that stays
+    /// silent for <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/> counts as ended, even when a stray descendant still
+    /// holds it; <see cref="WaitStderrDrainedAsync"/> also bounds one that keeps writing.
     /// </summary>
     public Task StderrDrained => _stderrPump;
 
     /// <summary>
-    /// Ends the reads of stdout and stderr now: they hand out what is buffered, then report end of stream. Called
-    /// <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/> after the exit, and by callers that give up on a process.
+    /// Ends the reads of stdout and stderr now: they hand out what is already buffered, then report end of stream. For
+    /// callers that give up on a process (it did not die, or its result is already in).
     /// </summary>
     public void AbandonPipes()
     {
@@ -377,19 +378,40 @@ internal sealed class ClaudeProcess : IAsyncDisposable
             SweepGroup();
             Log.ProcessExited(_logger, ProcessId, code);
             _exited.TrySetResult(code);
-            _ = AbandonPipesAfterGraceAsync();
+
+            // Whatever the CLI wrote before it exited is already in the pipes and reads at once (however slowly the consumer
+            // reads); only a writer that outlived the CLI (outside its process group, so the sweep did not reach it) keeps
+            // a read waiting, and from now on not longer than the drain grace.
+            Output.EndWhenIdle(_info.PipeDrainGrace);
+            _stderr.EndWhenIdle(_info.PipeDrainGrace);
         }
     }
 
-    private async Task AbandonPipesAfterGraceAsync()
+    /// <summary>
+    /// Waits until stderr is read to its end so the tail is complete: bounded after the exit, even when a stray descendant
+    /// holds the pipe open or keeps writing to it.
+    /// </summary>
+    public async Task WaitStderrDrainedAsync()
     {
-        // Whatever the CLI wrote before it exited is already in the pipes and reads at once; only a writer that outlived
-        // the CLI (outside its process group, so the sweep did not reach it) keeps a read waiting past this.
-        var drained = Task.WhenAll(_stderrPump, Output.Completion);
-        if (await Task.WhenAny(drained, Task.Delay(_info.PipeDrainGrace)).ConfigureAwait(false) != drained)
+        if (!HasExited)
+        {
+            AbandonPipes();
+        }
+
+        try
+        {
+            await _stderrPump.WaitAsync(_info.PipeDrainGrace * 2).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Something outside the group keeps writing: stop listening.
+            _stderr.Abandon();
+            await _stderrPump.ConfigureAwait(false);
+        }
+
+        if (_stderr.EndedIdle || Output.EndedIdle)
         {
             Log.PipesAbandoned(_logger, ProcessId);
-            AbandonPipes();
         }
     }
 
@@ -469,14 +491,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
 
         await TerminateAsync().ConfigureAwait(false);
-        if (!HasExited)
-        {
-            // Not even SIGKILL ended it: stop reading rather than wait on it.
-            AbandonPipes();
-        }
-
-        // Bounded: after the exit the pipes end within the drain grace, whoever else still holds them.
-        await _stderrPump.ConfigureAwait(false);
+        await WaitStderrDrainedAsync().ConfigureAwait(false);
         await Output.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
 
