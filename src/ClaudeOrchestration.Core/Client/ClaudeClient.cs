@@ -47,7 +47,14 @@ public sealed class ClaudeClient : IClaudeClient
 
         // MaxConcurrentProcesses is live: a raised limit starts waiting tasks at once, a lowered one holds new tasks back
         // until enough running ones finished. (The subscription lives as long as the monitor; the client is a singleton.)
-        _ = options.OnChange(o => _slots.SetCapacity(o.MaxConcurrentProcesses));
+        _ = options.OnChange((o, name) =>
+        {
+            // Only the unnamed options are the client's (CurrentValue); a change to some named instance is not.
+            if (name is null || name == Options.DefaultName)
+            {
+                _slots.SetCapacity(o.MaxConcurrentProcesses);
+            }
+        });
     }
 
     /// <summary>Creates a client without DI.</summary>
