@@ -13,8 +13,11 @@ namespace ClaudeOrchestration.Core.Tests.Client;
 /// </summary>
 public sealed class ClaudeClientDetachedDescendantTests
 {
-    // The sleeper inherits stdout and stderr; `$!` is its pid (setsid in a non-leader child execs in place).
-    private const string StartDetachedSleeper = "setsid sleep 300 &\necho $! >> \"$(dirname \"$0\")/orphans.pid\"\n";
+    // The sleeper inherits stdout and stderr; `$!` is its pid (setsid in a non-leader child execs in place). The fake CLI
+    // goes on only once the sleeper leads its own session: exiting earlier would let the group sweep kill it first.
+    private const string StartDetachedSleeper =
+        "setsid sleep 300 &\norphan=$!\necho $orphan >> \"$(dirname \"$0\")/orphans.pid\"\n" +
+        "until [ \"$(cut -d' ' -f6 /proc/$orphan/stat)\" = \"$orphan\" ]; do sleep 0.01; done\n";
 
     [Fact]
     public async Task RunAsync_CliExitsAfterResultWhileDetachedDescendantHoldsPipes_ReturnsAndFreesTheSlot()
