@@ -34,7 +34,14 @@ public sealed class ClaudeCliNotFoundException : ClaudeException
     public IReadOnlyList<string> SearchedPaths { get; }
 }
 
-/// <summary>The CLI process ended without producing a result (crash, bad arguments, killed).</summary>
+/// <summary>
+/// The CLI process ended without producing a result, whatever its exit code (a crash, bad arguments, a kill, or exit 0
+/// without a result line), or its pipes failed.
+/// </summary>
+/// <remarks>
+/// The message never quotes stderr: it can hold prompts, file contents or secrets, and exception messages end up in logs.
+/// The last lines are in <see cref="StderrTail"/>, bounded and with secret-looking values masked.
+/// </remarks>
 public sealed class ClaudeProcessException : ClaudeException
 {
     /// <summary>Creates the exception.</summary>
@@ -57,11 +64,17 @@ public sealed class ClaudeProcessException : ClaudeException
     /// <summary>The process exit code, when it exited.</summary>
     public int? ExitCode { get; }
 
-    /// <summary>The last lines the CLI wrote to stderr.</summary>
+    /// <summary>
+    /// The last lines the CLI wrote to stderr (at most <see cref="ClaudeOrchestrationOptions.StderrTailLines"/>, each cut at
+    /// 16 KiB), with values of secret environment variables and key-shaped strings replaced by <c>[REDACTED]</c>.
+    /// </summary>
     public IReadOnlyList<string> StderrTail { get; }
 }
 
-/// <summary>The CLI broke the stream-json protocol: an oversized line, output that ended without a result, …</summary>
+/// <summary>
+/// The CLI broke the stream-json protocol: a stdout line over <see cref="ClaudeOrchestrationOptions.MaxLineBytes"/>, a
+/// malformed control message. Output that ends without a result is a <see cref="ClaudeProcessException"/>.
+/// </summary>
 public sealed class ClaudeProtocolException : ClaudeException
 {
     /// <summary>Creates the exception.</summary>
@@ -76,6 +89,44 @@ public sealed class ClaudeProtocolException : ClaudeException
 
     /// <summary>The start of the offending output (truncated), when there is one.</summary>
     public string? OffendingLine { get; }
+}
+
+/// <summary>
+/// A directory handed to the CLI (working directory, <c>--add-dir</c>, a directory flag in <c>ExtraArgs</c>) lies outside
+/// <see cref="ClaudeOrchestrationOptions.AllowedWorkingDirectoryRoots"/> once symbolic links are resolved.
+/// </summary>
+/// <remarks>The roots keep a host from pointing the CLI somewhere it did not mean to; the CLI's permission modes are the sandbox.</remarks>
+public sealed class ClaudeWorkingDirectoryException : ClaudeException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was refused and how to fix it.</param>
+    /// <param name="path">The refused directory, symbolic links resolved.</param>
+    /// <param name="allowedRoots">The configured roots.</param>
+    public ClaudeWorkingDirectoryException(string message, string path, IReadOnlyList<string> allowedRoots)
+        : base(message)
+    {
+        Path = path;
+        AllowedRoots = allowedRoots;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public ClaudeWorkingDirectoryException() : this("The directory lies outside the allowed roots.", string.Empty, []) { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ClaudeWorkingDirectoryException(string message) : this(message, string.Empty, []) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public ClaudeWorkingDirectoryException(string message, Exception? innerException) : base(message, innerException)
+    {
+        Path = string.Empty;
+        AllowedRoots = [];
+    }
+
+    /// <summary>The refused directory, with symbolic links resolved.</summary>
+    public string Path { get; }
+
+    /// <summary>The allowed roots as configured.</summary>
+    public IReadOnlyList<string> AllowedRoots { get; }
 }
 
 /// <summary>The run finished with an error result: max turns, budget, an API error, an execution error.</summary>

@@ -19,7 +19,11 @@ public sealed class ClaudeOrchestrationOptions
     /// <summary>Skips the start-up check that the CLI is version 2.0 or newer. Default <see langword="false"/>.</summary>
     public bool SkipVersionCheck { get; set; }
 
-    /// <summary>How many CLI processes may run at once; further tasks wait in a priority queue. Default 4.</summary>
+    /// <summary>
+    /// How many CLI processes a <see cref="Client.ClaudeClient"/> runs at once; further tasks wait in a priority queue. Default 4.
+    /// A change through <c>IOptionsMonitor</c> (configuration reload) applies to the running client: raising it starts
+    /// waiting tasks, lowering it holds new tasks back until enough running ones finished.
+    /// </summary>
     [Range(1, 256, ErrorMessage = "MaxConcurrentProcesses must be between 1 and 256.")]
     public int MaxConcurrentProcesses { get; set; } = 4;
 
@@ -43,8 +47,11 @@ public sealed class ClaudeOrchestrationOptions
     public string? DefaultWorkingDirectory { get; set; }
 
     /// <summary>
-    /// Roots a delegated task's working directory must lie under. Empty (default) allows any directory.
+    /// Roots that every directory handed to the CLI must lie under, after symbolic links are resolved: the working
+    /// directory of one-shot tasks, delegated tasks and sessions, each <c>--add-dir</c>, and directory flags in
+    /// <c>ExtraArgs</c>. Empty (default) allows any directory. A violation throws <see cref="ClaudeWorkingDirectoryException"/>.
     /// </summary>
+    /// <remarks>This is not a sandbox: what the agent may read, write and run is decided by the CLI's permission mode and tool rules.</remarks>
     public IList<string> AllowedWorkingDirectoryRoots { get; } = [];
 
     /// <summary>Environment variables added to (or, with a <see langword="null"/> value, removed from) every CLI process.</summary>

@@ -93,7 +93,7 @@ public sealed record ClaudeRunOptions
     /// <summary>Timeout for the whole task; <see langword="null"/> uses <see cref="ClaudeOrchestrationOptions.DefaultTimeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Id of the task in the client's <see cref="Client.ClaudeTaskRegistry"/>; generated when <see langword="null"/>.</summary>
+    /// <summary>Id of the task in the client's task registry (<see cref="Client.IClaudeClient.Tasks"/>); generated when <see langword="null"/>.</summary>
     public string? TaskId { get; init; }
 
     /// <summary>Queue priority when the process limit is reached: higher runs first. Default 0.</summary>

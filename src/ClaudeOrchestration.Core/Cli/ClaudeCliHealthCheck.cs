@@ -3,8 +3,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ClaudeOrchestration.Cli;
 
 /// <summary>Reports whether the claude CLI is present and recent enough, with its path and version.</summary>
-public sealed class ClaudeCliHealthCheck(ClaudeCliResolver resolver) : IHealthCheck
+public sealed class ClaudeCliHealthCheck : IHealthCheck
 {
+    private readonly ClaudeCliDiscovery _discovery;
+
+    internal ClaudeCliHealthCheck(ClaudeCliDiscovery discovery) => _discovery = discovery;
+
     /// <summary>The name the check is registered under.</summary>
     public const string Name = "claude-cli";
 
@@ -13,7 +17,7 @@ public sealed class ClaudeCliHealthCheck(ClaudeCliResolver resolver) : IHealthCh
     {
         try
         {
-            var cli = await resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            var cli = await _discovery.ResolveAsync(cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy(
                 $"claude CLI {cli.Version?.ToString() ?? "(version unchecked)"} at {cli.Path}",
                 new Dictionary<string, object> { ["path"] = cli.Path, ["version"] = cli.Version?.ToString() ?? "unchecked" });

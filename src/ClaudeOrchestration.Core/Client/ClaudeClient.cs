@@ -21,25 +21,40 @@ public sealed class ClaudeClient : IClaudeClient
 {
     private static readonly ClaudeRunOptions DefaultRunOptions = new();
     private readonly IOptionsMonitor<ClaudeOrchestrationOptions> _options;
-    private readonly ClaudeCliResolver _resolver;
+    private readonly ClaudeCliDiscovery _discovery;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ProcessSlots _slots;
 
-    /// <summary>Creates a client (normally resolved from DI after <c>AddClaudeOrchestration</c>).</summary>
-    public ClaudeClient(
-        IOptionsMonitor<ClaudeOrchestrationOptions> options,
-        ClaudeCliResolver resolver,
-        ILogger<ClaudeClient>? logger = null,
-        TimeProvider? timeProvider = null)
+    /// <summary>Creates a client (normally resolved from DI after <c>AddClaudeOrchestration</c>, which shares one CLI discovery).</summary>
+    /// <param name="options">The suite's options; <see cref="ClaudeOrchestrationOptions.MaxConcurrentProcesses"/> follows changes.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for timeouts, or <see langword="null"/> for the system clock.</param>
+    public ClaudeClient(IOptionsMonitor<ClaudeOrchestrationOptions> options, ILogger<ClaudeClient>? logger = null, TimeProvider? timeProvider = null)
+        : this(options, new ClaudeCliDiscovery(options ?? throw new ArgumentNullException(nameof(options)), logger), logger, timeProvider)
+    {
+    }
+
+    internal ClaudeClient(IOptionsMonitor<ClaudeOrchestrationOptions> options, ClaudeCliDiscovery discovery, ILogger? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(discovery);
         _options = options;
-        _resolver = resolver;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _discovery = discovery;
+        _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _slots = new ProcessSlots(options.CurrentValue.MaxConcurrentProcesses);
+
+        // MaxConcurrentProcesses is live: a raised limit starts waiting tasks at once, a lowered one holds new tasks back
+        // until enough running ones finished. (The subscription lives as long as the monitor; the client is a singleton.)
+        _ = options.OnChange((o, name) =>
+        {
+            // Only the unnamed options are the client's (CurrentValue); a change to some named instance is not.
+            if (name is null || name == Options.DefaultName)
+            {
+                _slots.SetCapacity(o.MaxConcurrentProcesses);
+            }
+        });
     }
 
     /// <summary>Creates a client without DI.</summary>
@@ -48,14 +63,20 @@ public sealed class ClaudeClient : IClaudeClient
         ArgumentNullException.ThrowIfNull(options);
         var monitor = new FixedOptionsMonitor<ClaudeOrchestrationOptions>(options);
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
-        return new ClaudeClient(monitor, new ClaudeCliResolver(monitor, factory.CreateLogger<ClaudeCliResolver>()), factory.CreateLogger<ClaudeClient>());
+        var logger = factory.CreateLogger<ClaudeClient>();
+        return new ClaudeClient(monitor, new ClaudeCliDiscovery(monitor, logger), logger, null);
     }
 
     /// <inheritdoc />
-    public ClaudeTaskRegistry Tasks { get; } = new();
+    public IClaudeTaskRegistry Tasks => Registry;
 
-    /// <summary>The most CLI processes this client has had running at once.</summary>
-    public int PeakConcurrentProcesses => _slots.PeakInUse;
+    internal ClaudeTaskRegistry Registry { get; } = new();
+
+    /// <summary>Where task durations, tokens and cost are recorded; tests give a client its own meter.</summary>
+    internal ClaudeTaskMetrics Metrics { get; set; } = ClaudeTelemetry.TaskMetrics;
+
+    /// <summary>The most CLI processes this client has had running at once (for tests).</summary>
+    internal int PeakConcurrentProcesses => _slots.PeakInUse;
 
     /// <inheritdoc />
     public async Task<ClaudeRunResult> RunAsync(string prompt, ClaudeRunOptions? options = null, CancellationToken cancellationToken = default)
@@ -96,14 +117,15 @@ public sealed class ClaudeClient : IClaudeClient
     private async Task<Run> StartAsync(string prompt, ClaudeRunOptions options, CancellationToken cancellationToken)
     {
         var settings = _options.CurrentValue;
-        var workingDirectory = ResolveWorkingDirectory(options.WorkingDirectory ?? settings.DefaultWorkingDirectory);
-        var cli = await _resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        _slots.SetCapacity(settings.MaxConcurrentProcesses);
+        var workingDirectory = WorkingDirectoryPolicy.From(settings).Apply(options, settings);
+        var cli = await _discovery.ResolveAsync(cancellationToken).ConfigureAwait(false);
         var arguments = ClaudeArguments.Build(options, settings);
         var taskId = options.TaskId ?? Guid.NewGuid().ToString("n");
         ClaudeTaskRegistry.Entry entry;
         try
         {
-            entry = Tasks.Register(taskId, _time);
+            entry = Registry.Register(taskId, _time);
         }
         catch
         {
@@ -122,17 +144,6 @@ public sealed class ClaudeClient : IClaudeClient
             await run.DisposeAsync().ConfigureAwait(false);
             throw run.MapFailure(ex);
         }
-    }
-
-    private static string ResolveWorkingDirectory(string? directory)
-    {
-        var full = Path.GetFullPath(directory ?? Environment.CurrentDirectory);
-        if (!Directory.Exists(full))
-        {
-            throw new DirectoryNotFoundException($"The working directory '{full}' does not exist.");
-        }
-
-        return full;
     }
 
     internal static byte[] SerializeUserMessage(string prompt)
@@ -228,6 +239,10 @@ public sealed class ClaudeClient : IClaudeClient
                 },
                 _client._logger);
             _entry.Running(_process.ProcessId, _client._time.GetUtcNow());
+
+            // The slot is the process: it frees when the CLI exits, not when its pipes close (a descendant that left the
+            // process group may hold them a while longer).
+            _ = ReleaseOnExitAsync(_process, _slot);
             _activity?.SetTag("process.pid", _process.ProcessId);
             Log.TaskStarted(_client._logger, _entry.Id, _process.ProcessId);
 
@@ -273,7 +288,7 @@ public sealed class ClaudeClient : IClaudeClient
                     {
                         _result = result;
                         // The CLI exits about 60 ms after its result; if it lingers, stop it rather than wait forever.
-                        _afterResult.Token.Register(static p => _ = ((ClaudeProcess)p!).TerminateAsync(), process);
+                        _afterResult.Token.Register(static p => _ = StopAfterResultAsync((ClaudeProcess)p!), process);
                         _afterResult.CancelAfter(_settings.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
                     }
 
@@ -303,15 +318,18 @@ public sealed class ClaudeClient : IClaudeClient
                 await process.TerminateAsync().ConfigureAwait(false);
             }
 
-            await WaitQuietlyAsync(process.StderrDrained, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            // Bounded: after the exit stderr ends within the drain grace, even if a stray descendant still holds it.
+            await process.WaitStderrDrainedAsync().ConfigureAwait(false);
             _finished = true;
             if (_result is null)
             {
                 var code = process.HasExited ? process.Exited.Result : (int?)null;
                 var tail = process.StderrTail();
-                var lastLines = tail.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", tail.TakeLast(5));
+
+                // Whatever the exit code (0 included), output that ends without a result is a process failure. The message
+                // never quotes stderr, which may hold prompts or secrets; the redacted tail is in StderrTail.
                 var failure = new ClaudeProcessException(
-                    $"The claude CLI exited with code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} without a result. stderr: {lastLines}",
+                    $"The claude CLI exited with code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} without a result for task '{_entry.Id}'. {DescribeTail(tail)}",
                     code, tail);
                 Record(failure);
                 throw failure;
@@ -349,7 +367,8 @@ public sealed class ClaudeClient : IClaudeClient
 
             if (ex is IOException io && _process is { } process)
             {
-                return new ClaudeProcessException($"Reading from the claude CLI failed: {io.Message}", process.HasExited ? process.Exited.Result : null, process.StderrTail(), io);
+                var tail = process.StderrTail();
+                return new ClaudeProcessException($"Reading from the claude CLI failed: {io.Message}. {DescribeTail(tail)}", process.HasExited ? process.Exited.Result : null, tail, io);
             }
 
             return ex;
@@ -392,25 +411,31 @@ public sealed class ClaudeClient : IClaudeClient
                 _activity?.SetTag("claude.cost_usd", (double)run.TotalCostUsd);
                 _activity?.SetTag("gen_ai.usage.input_tokens", run.InputTokens);
                 _activity?.SetTag("gen_ai.usage.output_tokens", run.OutputTokens);
-                ClaudeTelemetry.TokenUsage.Add(run.InputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
-                ClaudeTelemetry.TokenUsage.Add(run.OutputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
-                ClaudeTelemetry.Cost.Add((double)run.TotalCostUsd);
+                _client.Metrics.TokenUsage.Add(run.InputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
+                _client.Metrics.TokenUsage.Add(run.OutputTokens, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+                _client.Metrics.Cost.Add((double)run.TotalCostUsd);
                 Log.TaskFinished(_client._logger, _entry.Id, run.Subtype, run.IsError, run.NumTurns, run.TotalCostUsd);
             }
 
-            ClaudeTelemetry.TaskDuration.Record(elapsed.TotalSeconds, tags);
+            _client.Metrics.TaskDuration.Record(elapsed.TotalSeconds, tags);
         }
 
-        private static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
+        private static string DescribeTail(IReadOnlyList<string> tail) => tail.Count == 0
+            ? "It wrote nothing to stderr."
+            : $"Its last {tail.Count} stderr line(s) are in ClaudeProcessException.StderrTail.";
+
+        private static async Task StopAfterResultAsync(ClaudeProcess process)
         {
-            try
-            {
-                await task.WaitAsync(timeout).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Best effort: the tail has what arrived.
-            }
+            await process.TerminateAsync().ConfigureAwait(false);
+
+            // The result is in: whatever else a stray descendant keeps writing is not waited for.
+            process.AbandonPipes();
+        }
+
+        private static async Task ReleaseOnExitAsync(ClaudeProcess process, IDisposable slot)
+        {
+            await process.Exited.ConfigureAwait(false);
+            slot.Dispose();
         }
 
         public async ValueTask DisposeAsync()
@@ -433,7 +458,7 @@ public sealed class ClaudeClient : IClaudeClient
             }
 
             _slot?.Dispose();
-            _client.Tasks.Remove(_entry);
+            _client.Registry.Remove(_entry);
             _arguments.Dispose();
             _afterResult.Dispose();
             _linked.Dispose();

@@ -41,7 +41,25 @@ public sealed class ClaudeTaskInfo
 }
 
 /// <summary>The tasks of one client that are queued or running, with cancel-by-id.</summary>
-public sealed class ClaudeTaskRegistry
+/// <remarks>Implement it in a hand-written fake <see cref="IClaudeClient"/>; the real one is internal to <see cref="ClaudeClient"/>.</remarks>
+public interface IClaudeTaskRegistry
+{
+    /// <summary>Queued and running tasks.</summary>
+    IReadOnlyList<ClaudeTaskInfo> Active { get; }
+
+    /// <summary>The task with this id, if it is active.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>A snapshot, or <see langword="null"/>.</returns>
+    ClaudeTaskInfo? Find(string taskId);
+
+    /// <summary>Cancels an active task: its process tree is stopped.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns><see langword="false"/> when no such task is active.</returns>
+    bool Cancel(string taskId);
+}
+
+/// <summary>The real <see cref="IClaudeTaskRegistry"/>.</summary>
+internal sealed class ClaudeTaskRegistry : IClaudeTaskRegistry
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

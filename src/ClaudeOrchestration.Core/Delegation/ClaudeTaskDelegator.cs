@@ -1,5 +1,6 @@
 using System.Text;
 using ClaudeOrchestration.Client;
+using ClaudeOrchestration.Transport;
 using Microsoft.Extensions.Options;
 
 namespace ClaudeOrchestration.Delegation;
@@ -7,15 +8,21 @@ namespace ClaudeOrchestration.Delegation;
 /// <summary>Delegates typed requests to Claude Code agents, one at a time or as a dependency graph.</summary>
 public interface IClaudeTaskDelegator
 {
-    /// <summary>Renders the request's prompt and runs it. Failures come back as a <see cref="DelegationStatus.Failed"/> result with the error.</summary>
-    /// <exception cref="ArgumentException">The working directory lies outside the allowed roots.</exception>
+    /// <summary>
+    /// Renders the request's prompt and runs it. Every failure of the request (an invalid request, a working directory
+    /// outside the allowed roots, a process or protocol failure, an error result, a throwing post-processor) comes back
+    /// as a <see cref="DelegationStatus.Failed"/> result with the error; cancellation as <see cref="DelegationStatus.Cancelled"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     Task<DelegationResult> DelegateAsync(DelegationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs requests in dependency order: independent ones concurrently (within the client's process limit), each
-    /// after all of its dependencies succeeded. A failed critical request stops the batch. Results come back in input order.
+    /// after all of its dependencies succeeded. A failed critical request stops the batch: running requests are cancelled
+    /// and awaited, the rest skipped. Results come back in input order; the call returns only when every request it
+    /// started has ended. Concurrent batches may reuse the same request ids.
     /// </summary>
-    /// <exception cref="DelegationGraphException">Duplicate ids, an unknown dependency, or a cycle.</exception>
+    /// <exception cref="DelegationGraphException">Duplicate ids, an unknown dependency, or a cycle (nothing has run).</exception>
     Task<IReadOnlyList<DelegationResult>> DelegateManyAsync(IEnumerable<DelegationRequest> requests, CancellationToken cancellationToken = default);
 
     /// <summary>The prompt a request would run with.</summary>
@@ -120,58 +127,60 @@ public sealed class ClaudeTaskDelegator : IClaudeTaskDelegator
     }
 
     /// <inheritdoc />
-    public async Task<DelegationResult> DelegateAsync(DelegationRequest request, CancellationToken cancellationToken = default)
+    public Task<DelegationResult> DelegateAsync(DelegationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Id);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Description);
-        var prompt = RenderPrompt(request);
-        var workingDirectory = ResolveWorkingDirectory(request);
-        var options = (request.RunOptions ?? new ClaudeRunOptions()) with
-        {
-            WorkingDirectory = workingDirectory,
-            TaskId = request.Id,
-            Priority = request.Priority,
-        };
+        return DelegateCoreAsync(request, NewScope(), cancellationToken);
+    }
 
-        ClaudeRunResult run;
+    private async Task<DelegationResult> DelegateCoreAsync(DelegationRequest request, string scope, CancellationToken cancellationToken)
+    {
+        // The registry id is unique per call or batch, so two batches that both use "impl" never collide; the caller's id
+        // stays on the result.
+        var taskId = $"{scope}/{request.Id}";
+        ClaudeRunResult? run = null;
         try
         {
+            ArgumentException.ThrowIfNullOrWhiteSpace(request.Id, nameof(DelegationRequest.Id));
+            ArgumentException.ThrowIfNullOrWhiteSpace(request.Description, nameof(DelegationRequest.Description));
+            var prompt = RenderPrompt(request);
+            var options = (request.RunOptions ?? new ClaudeRunOptions()) with
+            {
+                WorkingDirectory = ResolveWorkingDirectory(request),
+                TaskId = taskId,
+                Priority = request.Priority,
+            };
+
             run = await _client.RunAsync(prompt, options, cancellationToken).ConfigureAwait(false);
+            if (run.IsError)
+            {
+                var error = new ClaudeResultException(run);
+                return Result(request, taskId, DelegationStatus.Failed, run, reason: error.Message, error: error);
+            }
+
+            var output = run.Text;
+            if (_delegation.CurrentValue.PostProcessors.TryGetValue(request.TaskType, out var postProcess))
+            {
+                try
+                {
+                    output = await postProcess(request, run, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    return Result(request, taskId, DelegationStatus.Failed, run, reason: $"The {request.TaskType} post-processor failed: {ex.Message}", error: ex);
+                }
+            }
+
+            return Result(request, taskId, DelegationStatus.Succeeded, run, output: output);
         }
         catch (OperationCanceledException ex)
         {
-            return new DelegationResult { Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Cancelled, Reason = ex.Message, Error = ex };
+            return Result(request, taskId, DelegationStatus.Cancelled, run, reason: ex.Message, error: ex);
         }
-        catch (Exception ex) when (ex is ClaudeException or TimeoutException or IOException)
+        catch (Exception ex)
         {
-            return new DelegationResult { Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Failed, Reason = ex.Message, Error = ex };
+            return Result(request, taskId, DelegationStatus.Failed, run, reason: ex.Message, error: ex);
         }
-
-        if (run.IsError)
-        {
-            var error = new ClaudeResultException(run);
-            return new DelegationResult { Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Failed, Run = run, Reason = error.Message, Error = error };
-        }
-
-        var output = run.Text;
-        if (_delegation.CurrentValue.PostProcessors.TryGetValue(request.TaskType, out var postProcess))
-        {
-            try
-            {
-                output = await postProcess(request, run, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return new DelegationResult
-                {
-                    Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Failed, Run = run,
-                    Reason = $"The {request.TaskType} post-processor failed: {ex.Message}", Error = ex,
-                };
-            }
-        }
-
-        return new DelegationResult { Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Succeeded, Run = run, Output = output };
     }
 
     /// <inheritdoc />
@@ -180,12 +189,7 @@ public sealed class ClaudeTaskDelegator : IClaudeTaskDelegator
         ArgumentNullException.ThrowIfNull(requests);
         var list = requests.ToList();
         var order = DelegationGraph.TopologicalOrder(list);
-        foreach (var request in list)
-        {
-            // Fail fast on a bad directory before anything runs.
-            ResolveWorkingDirectory(request);
-        }
-
+        var scope = NewScope();
         var byId = list.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var results = new Dictionary<string, DelegationResult>(StringComparer.Ordinal);
         var running = new Dictionary<Task<DelegationResult>, DelegationRequest>();
@@ -193,92 +197,100 @@ public sealed class ClaudeTaskDelegator : IClaudeTaskDelegator
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string? stoppedBy = null;
 
-        while (remaining.Count > 0 || running.Count > 0)
+        try
         {
-            // Start everything whose dependencies have all succeeded, in topological order; skip what can no longer run.
-            foreach (var id in order)
+            while (remaining.Count > 0 || running.Count > 0)
             {
-                if (!remaining.Contains(id))
+                // Start everything whose dependencies have all succeeded, in topological order; skip what can no longer run.
+                foreach (var id in order)
+                {
+                    if (!remaining.Contains(id))
+                    {
+                        continue;
+                    }
+
+                    var request = byId[id];
+                    if (stoppedBy is not null || cancellationToken.IsCancellationRequested)
+                    {
+                        remaining.Remove(id);
+                        results[id] = Skipped(request, stoppedBy is not null
+                            ? $"Not run: critical request '{stoppedBy}' failed."
+                            : "Not run: the batch was cancelled.");
+                        continue;
+                    }
+
+                    var failedDependency = request.DependsOn.FirstOrDefault(d => results.TryGetValue(d, out var r) && r.Status != DelegationStatus.Succeeded);
+                    if (failedDependency is not null)
+                    {
+                        remaining.Remove(id);
+                        results[id] = Skipped(request, $"Not run: dependency '{failedDependency}' did not succeed ({results[failedDependency].Status}).");
+                        continue;
+                    }
+
+                    if (request.DependsOn.All(d => results.ContainsKey(d)))
+                    {
+                        remaining.Remove(id);
+                        running[DelegateCoreAsync(request, scope, stop.Token)] = request;
+                    }
+                }
+
+                if (running.Count == 0)
                 {
                     continue;
                 }
 
-                var request = byId[id];
-                if (stoppedBy is not null || cancellationToken.IsCancellationRequested)
+                var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+                var finishedRequest = running[finished];
+                running.Remove(finished);
+                var result = await finished.ConfigureAwait(false);
+                results[finishedRequest.Id] = result;
+                if (finishedRequest.Critical && result.Status != DelegationStatus.Succeeded && stoppedBy is null)
                 {
-                    remaining.Remove(id);
-                    results[id] = Skipped(request, stoppedBy is not null
-                        ? $"Not run: critical request '{stoppedBy}' failed."
-                        : "Not run: the batch was cancelled.");
-                    continue;
-                }
-
-                var failedDependency = request.DependsOn.FirstOrDefault(d => results.TryGetValue(d, out var r) && r.Status != DelegationStatus.Succeeded);
-                if (failedDependency is not null)
-                {
-                    remaining.Remove(id);
-                    results[id] = Skipped(request, $"Not run: dependency '{failedDependency}' did not succeed ({results[failedDependency].Status}).");
-                    continue;
-                }
-
-                if (request.DependsOn.All(d => results.ContainsKey(d)))
-                {
-                    remaining.Remove(id);
-                    running[DelegateAsync(request, stop.Token)] = request;
+                    stoppedBy = finishedRequest.Id;
+                    await stop.CancelAsync().ConfigureAwait(false);
                 }
             }
-
-            if (running.Count == 0)
+        }
+        finally
+        {
+            if (running.Count > 0)
             {
-                continue;
-            }
-
-            var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-            var finishedRequest = running[finished];
-            running.Remove(finished);
-            var result = await finished.ConfigureAwait(false);
-            results[finishedRequest.Id] = result;
-            if (finishedRequest.Critical && result.Status != DelegationStatus.Succeeded && stoppedBy is null)
-            {
-                stoppedBy = finishedRequest.Id;
+                // Leaving early (a bug, or a failure no request owns): nothing this call started outlives it.
                 await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.WhenAll(running.Keys).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The original failure is the one to report.
+                }
             }
         }
 
         return [.. list.Select(r => results[r.Id])];
     }
 
+    private static string NewScope() => Guid.NewGuid().ToString("n")[..12];
+
+    private static DelegationResult Result(
+        DelegationRequest request, string taskId, DelegationStatus status, ClaudeRunResult? run,
+        string? output = null, string? reason = null, Exception? error = null) =>
+        new()
+        {
+            Id = request.Id, TaskId = taskId, TaskType = request.TaskType, Status = status, Run = run,
+            Output = output, Reason = reason, Error = error,
+        };
+
     private static DelegationResult Skipped(DelegationRequest request, string reason) =>
         new() { Id = request.Id, TaskType = request.TaskType, Status = DelegationStatus.Skipped, Reason = reason };
 
     private string? ResolveWorkingDirectory(DelegationRequest request)
     {
+        // The same policy the client applies (links resolved); checked here too so the prompt names the real directory and
+        // a refused one fails before anything is queued.
         var requested = request.WorkingDirectory ?? request.RunOptions?.WorkingDirectory;
-        var roots = _options.CurrentValue.AllowedWorkingDirectoryRoots;
-        if (requested is null)
-        {
-            return null;
-        }
-
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(requested));
-        if (roots.Count == 0)
-        {
-            return full;
-        }
-
-        foreach (var root in roots)
-        {
-            var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-            if (string.Equals(full, fullRoot, StringComparison.Ordinal) ||
-                full.StartsWith(fullRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                return full;
-            }
-        }
-
-        throw new ArgumentException(
-            $"Request '{request.Id}' asks for working directory '{full}', which is outside the allowed roots ({string.Join(", ", roots)}). Add a root to ClaudeOrchestrationOptions.AllowedWorkingDirectoryRoots or pick a directory under one.",
-            nameof(request));
+        return requested is null ? null : WorkingDirectoryPolicy.From(_options.CurrentValue).Check(requested, $"working directory of request '{request.Id}'");
     }
 }
 

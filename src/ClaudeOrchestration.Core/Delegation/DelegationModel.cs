@@ -30,7 +30,10 @@ public enum ClaudeTaskType
 /// <summary>One piece of work to delegate to a Claude Code agent.</summary>
 public sealed class DelegationRequest
 {
-    /// <summary>Unique id among the requests of one <c>DelegateManyAsync</c> call; also the task id in the client's registry.</summary>
+    /// <summary>
+    /// Unique id among the requests of one <c>DelegateManyAsync</c> call. Concurrent batches may use the same ids: the
+    /// client's registry gets a batch-scoped id (<see cref="DelegationResult.TaskId"/>).
+    /// </summary>
     public required string Id { get; init; }
 
     /// <summary>What kind of work this is; selects the prompt template and post-processor.</summary>
@@ -85,6 +88,12 @@ public sealed class DelegationResult
 
     /// <summary>The request's task type.</summary>
     public required ClaudeTaskType TaskType { get; init; }
+
+    /// <summary>
+    /// The id the run had in the client's task registry (<see cref="IClaudeClient.Tasks"/>): <c>&lt;batch&gt;/&lt;request id&gt;</c>,
+    /// unique across concurrent batches. <see langword="null"/> when the request was skipped.
+    /// </summary>
+    public string? TaskId { get; init; }
 
     /// <summary>How it ended.</summary>
     public required DelegationStatus Status { get; init; }

@@ -1,3 +1,4 @@
+using ClaudeOrchestration.Transport;
 using Microsoft.Extensions.Options;
 
 namespace ClaudeOrchestration;
@@ -36,11 +37,26 @@ internal sealed class ClaudeOrchestrationOptionsValidator : IValidateOptions<Cla
             builder.AddError($"DefaultWorkingDirectory '{directory}' does not exist. Create it or leave it empty to use the current directory.", nameof(options.DefaultWorkingDirectory));
         }
 
+        var rootsValid = true;
         foreach (var root in options.AllowedWorkingDirectoryRoots)
         {
             if (string.IsNullOrWhiteSpace(root) || !Path.IsPathFullyQualified(root))
             {
+                rootsValid = false;
                 builder.AddError($"AllowedWorkingDirectoryRoots entry '{root}' must be an absolute path.", nameof(options.AllowedWorkingDirectoryRoots));
+            }
+        }
+
+        if (rootsValid && options.DefaultWorkingDirectory is { } defaultDirectory && Directory.Exists(defaultDirectory))
+        {
+            // Every task without a directory of its own would be refused: say so at start-up rather than on the first task.
+            try
+            {
+                WorkingDirectoryPolicy.From(options).Check(defaultDirectory, "DefaultWorkingDirectory");
+            }
+            catch (ClaudeWorkingDirectoryException ex)
+            {
+                builder.AddError(ex.Message, nameof(options.DefaultWorkingDirectory));
             }
         }
 

@@ -4,6 +4,7 @@ using ClaudeOrchestration.Client;
 using ClaudeOrchestration.Delegation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class ClaudeOrchestrationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Claude Code client (<see cref="IClaudeClient"/>), the task delegator (<see cref="IClaudeTaskDelegator"/>),
-    /// the CLI resolver, and a <c>claude-cli</c> health check. Options are validated when the host starts.
+    /// the CLI discovery, and a <c>claude-cli</c> health check. Options are validated when the host starts.
     /// Calling it again only applies <paramref name="configure"/> again.
     /// </summary>
     public static IClaudeOrchestrationBuilder AddClaudeOrchestration(this IServiceCollection services, Action<ClaudeOrchestrationOptions>? configure = null)
@@ -59,15 +60,21 @@ public static class ClaudeOrchestrationServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeOrchestrationOptions>, ClaudeOrchestrationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ClaudeCliResolver>();
-        services.TryAddSingleton<ClaudeClient>();
+        // The discovery is internal and shared: the CLI is located and its version checked once per container.
+        services.TryAddSingleton(sp => new ClaudeCliDiscovery(
+            sp.GetRequiredService<IOptionsMonitor<ClaudeOrchestrationOptions>>(), sp.GetService<ILogger<ClaudeCliDiscovery>>()));
+        services.TryAddSingleton(sp => new ClaudeClient(
+            sp.GetRequiredService<IOptionsMonitor<ClaudeOrchestrationOptions>>(),
+            sp.GetRequiredService<ClaudeCliDiscovery>(),
+            sp.GetService<ILogger<ClaudeClient>>(),
+            sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IClaudeClient>(sp => sp.GetRequiredService<ClaudeClient>());
         services.AddOptions<ClaudeDelegationOptions>();
         services.TryAddSingleton<IClaudeTaskDelegator, ClaudeTaskDelegator>();
 
         if (!services.Any(d => d.ServiceType == typeof(ClaudeCliHealthCheck)))
         {
-            services.AddSingleton<ClaudeCliHealthCheck>();
+            services.AddSingleton(sp => new ClaudeCliHealthCheck(sp.GetRequiredService<ClaudeCliDiscovery>()));
             services.AddHealthChecks().AddCheck<ClaudeCliHealthCheck>(ClaudeCliHealthCheck.Name, tags: ["claude"]);
         }
 

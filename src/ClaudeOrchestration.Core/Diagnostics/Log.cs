@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ClaudeOrchestration.Diagnostics;
 
-/// <summary>Source-generated log messages. Prompts, replies and stderr content stay at Debug/Trace; secrets never appear.</summary>
+/// <summary>
+/// Source-generated log messages. Prompts, replies, argv and stderr content are logged only at Trace (and redacted);
+/// the environment is never logged; exception messages never quote stderr (failures carry it in a property instead).
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Debug, "Started claude process {ProcessId} with {ArgumentCount} arguments (own process group: {OwnGroup}).")]
@@ -44,6 +47,18 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Information, "Using claude CLI {Version} at {Path}.")]
     public static partial void CliResolved(ILogger logger, string version, string path);
 
+    /// <summary>Logs argv at Trace with secret-looking values masked (a flag in ExtraArgs may carry one).</summary>
+    public static void Arguments(ILogger logger, string arguments)
+    {
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            ArgumentsCore(logger, SecretRedactor.ForHost().Redact(arguments));
+        }
+    }
+
     [LoggerMessage(14, LogLevel.Trace, "claude arguments: {Arguments}")]
-    public static partial void Arguments(ILogger logger, string arguments);
+    private static partial void ArgumentsCore(ILogger logger, string arguments);
+
+    [LoggerMessage(15, LogLevel.Debug, "claude process {ProcessId} exited but something outside its process group still holds its stdout or stderr; stopped reading them.")]
+    public static partial void PipesAbandoned(ILogger logger, int processId);
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace ClaudeOrchestration.Messages;
 
 /// <summary>
-/// Source-generated System.Text.Json metadata for the message types, for components that read or write them
-/// (<see cref="ClaudeMessageParser"/> uses it for every line). Names are snake_case as on the wire, with the wire's
+/// Source-generated System.Text.Json metadata for the message types, used by the parser for every line and by
+/// the sessions to write stdin frames; internal because hosts never write the wire themselves. Names are snake_case as on the wire, with the wire's
 /// camelCase exceptions (<c>permissionMode</c>, <c>modelUsage</c>, <c>isReplay</c>, …) spelled out per property.
 /// </summary>
 /// <remarks>
@@ -45,7 +45,7 @@ namespace ClaudeOrchestration.Messages;
 [JsonSerializable(typeof(ToolUseBlock))]
 [JsonSerializable(typeof(ServerToolUseBlock))]
 [JsonSerializable(typeof(ToolResultBlock))]
-public sealed partial class ClaudeMessageJsonContext : JsonSerializerContext;
+internal sealed partial class ClaudeMessageJsonContext : JsonSerializerContext;
 
 /// <summary>Metadata for the internal wire envelopes behind the flattened public types.</summary>
 [JsonSourceGenerationOptions(

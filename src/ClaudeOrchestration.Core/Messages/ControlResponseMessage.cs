@@ -5,8 +5,8 @@ namespace ClaudeOrchestration.Messages;
 
 /// <summary>
 /// A control-protocol response: the answer to a <see cref="ControlRequestMessage"/> with the same <see cref="RequestId"/>.
-/// The wire nests the fields under <c>response</c>; this type flattens them. Serialising with
-/// <see cref="ClaudeMessageJsonContext"/> writes the wire shape, so the host can send answers with it.
+/// The wire nests the fields under <c>response</c>; this type flattens them. Serialising it writes the wire
+/// shape (its converter is on the type).
 /// </summary>
 [JsonConverter(typeof(ControlResponseMessageConverter))]
 public sealed class ControlResponseMessage : ClaudeMessage

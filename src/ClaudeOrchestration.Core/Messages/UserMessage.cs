@@ -8,7 +8,7 @@ namespace ClaudeOrchestration.Messages;
 /// (<c>--replay-user-messages</c>), and CLI notes such as <c>[Request interrupted by user]</c>. The wire nests the
 /// content under <c>message</c>; a plain string content is surfaced as one <see cref="TextBlock"/>.
 /// </summary>
-/// <remarks>Serialising with <see cref="ClaudeMessageJsonContext"/> writes the stdin wire shape, so the host can send it.</remarks>
+/// <remarks>Serialising it writes the stdin wire shape (its converter is on the type).</remarks>
 [JsonConverter(typeof(UserMessageConverter))]
 public sealed class UserMessage : ClaudeMessage
 {

@@ -16,26 +16,26 @@ namespace ClaudeOrchestration.Sessions;
 public sealed class ClaudeSessionFactory
 {
     private readonly IOptionsMonitor<ClaudeOrchestrationOptions> _options;
-    private readonly ClaudeCliResolver _resolver;
+    private readonly ClaudeCliDiscovery _discovery;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a factory (normally resolved from DI after <c>AddClaudeSessions</c>).</summary>
     /// <param name="options">The suite's options: CLI path, environment, line limit, grace period.</param>
-    /// <param name="resolver">Locates the CLI.</param>
     /// <param name="logger">The logger, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for timeouts, or <see langword="null"/> for the system clock.</param>
-    public ClaudeSessionFactory(
-        IOptionsMonitor<ClaudeOrchestrationOptions> options,
-        ClaudeCliResolver resolver,
-        ILogger<ClaudeSession>? logger = null,
-        TimeProvider? timeProvider = null)
+    public ClaudeSessionFactory(IOptionsMonitor<ClaudeOrchestrationOptions> options, ILogger<ClaudeSession>? logger = null, TimeProvider? timeProvider = null)
+        : this(options, new ClaudeCliDiscovery(options ?? throw new ArgumentNullException(nameof(options)), logger), logger, timeProvider)
+    {
+    }
+
+    internal ClaudeSessionFactory(IOptionsMonitor<ClaudeOrchestrationOptions> options, ClaudeCliDiscovery discovery, ILogger? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(discovery);
         _options = options;
-        _resolver = resolver;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _discovery = discovery;
+        _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -49,7 +49,8 @@ public sealed class ClaudeSessionFactory
         ArgumentNullException.ThrowIfNull(options);
         var monitor = new FixedOptionsMonitor<ClaudeOrchestrationOptions>(options);
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
-        return new ClaudeSessionFactory(monitor, new ClaudeCliResolver(monitor, factory.CreateLogger<ClaudeCliResolver>()), factory.CreateLogger<ClaudeSession>(), timeProvider);
+        var logger = factory.CreateLogger<ClaudeSession>();
+        return new ClaudeSessionFactory(monitor, new ClaudeCliDiscovery(monitor, logger), logger, timeProvider);
     }
 
     /// <summary>Starts a session and waits until the CLI has answered <c>initialize</c> (about a second).</summary>
@@ -65,13 +66,9 @@ public sealed class ClaudeSessionFactory
         ClaudeSession.ValidateOptions(options);
         var settings = _options.CurrentValue;
         var run = options.RunOptions;
-        var workingDirectory = Path.GetFullPath(run.WorkingDirectory ?? settings.DefaultWorkingDirectory ?? Environment.CurrentDirectory);
-        if (!Directory.Exists(workingDirectory))
-        {
-            throw new DirectoryNotFoundException($"The working directory '{workingDirectory}' does not exist.");
-        }
+        var workingDirectory = WorkingDirectoryPolicy.From(settings).Apply(run, settings);
 
-        var cli = await _resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var cli = await _discovery.ResolveAsync(cancellationToken).ConfigureAwait(false);
 
         // A fresh conversation gets its id up front, so the session id is known before the first turn (and a faulted
         // session can always be resumed).

@@ -14,7 +14,14 @@ internal sealed class BoundedLineReader : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly int _maxLineBytes;
     private readonly bool _truncate;
+    private readonly object _gate = new();
     private SequencePosition? _consumeTo;
+    private volatile bool _abandoned;
+    private bool _completed;
+    private TimeSpan? _idleLimit;
+    private long _readSequence;
+    private bool _reading;
+    private long _idleCancelledRead = -1;
     private long _scanned;
     private bool _skippingRest;
     private byte[]? _truncated;
@@ -44,8 +51,66 @@ internal sealed class BoundedLineReader : IAsyncDisposable
 
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            if (_abandoned)
+            {
+                // No waiting any more: only what is already buffered is left.
+                if (!_reader.TryRead(out result))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                var pending = _reader.ReadAsync(cancellationToken);
+                long sequence = -1;
+                if (!pending.IsCompleted)
+                {
+                    // Waiting on the pipe (nothing buffered): after EndWhenIdle this wait is bounded.
+                    lock (_gate)
+                    {
+                        sequence = ++_readSequence;
+                        _reading = true;
+                        if (_idleLimit is { } limit)
+                        {
+                            ScheduleIdleEnd(sequence, limit);
+                        }
+                    }
+                }
+
+                try
+                {
+                    result = await pending.ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (sequence >= 0)
+                    {
+                        lock (_gate)
+                        {
+                            _reading = false;
+                        }
+                    }
+                }
+
+                if (result.IsCanceled && sequence >= 0 && Interlocked.Read(ref _idleCancelledRead) == sequence)
+                {
+                    // Idle past the limit with the writer gone: end the stream here.
+                    EndedIdle = true;
+                    _abandoned = true;
+                }
+            }
+
             var buffer = result.Buffer;
+            if (result.IsCanceled && !_abandoned)
+            {
+                // A cancellation meant for a read that completed just before it (or not ours): read again.
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            // Abandoned: what is buffered is still handed out, then the stream ends as if the writer had closed it.
+            var completed = result.IsCompleted || _abandoned;
             var unscanned = buffer.Slice(_scanned);
             var newline = unscanned.PositionOf((byte)'\n');
 
@@ -77,7 +142,7 @@ internal sealed class BoundedLineReader : IAsyncDisposable
                 BytesRead += buffer.Length;
                 _reader.AdvanceTo(buffer.End);
                 _scanned = 0;
-                if (result.IsCompleted)
+                if (completed)
                 {
                     _skippingRest = false;
                     return new ReadOnlySequence<byte>(_truncated!);
@@ -101,7 +166,7 @@ internal sealed class BoundedLineReader : IAsyncDisposable
                 continue;
             }
 
-            if (result.IsCompleted)
+            if (completed)
             {
                 if (buffer.IsEmpty)
                 {
@@ -149,7 +214,76 @@ internal sealed class BoundedLineReader : IAsyncDisposable
     private static string Preview(ReadOnlySequence<byte> buffer) =>
         Encoding.UTF8.GetString(buffer.Slice(0, Math.Min(200, buffer.Length)));
 
-    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+    /// <summary>
+    /// Ends the stream for the reader even though the writer has not closed it (a descendant that left the CLI's process
+    /// group may hold the pipe open forever): a pending or later read hands out what is buffered, then returns end of stream.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_gate)
+        {
+            _abandoned = true;
+            if (!_completed)
+            {
+                _reader.CancelPendingRead();
+            }
+        }
+    }
+
+    /// <summary>Whether the stream was ended by <see cref="EndWhenIdle"/> rather than by the writer closing it.</summary>
+    public bool EndedIdle { get; private set; }
+
+    /// <summary>
+    /// From now on, a read that waits on the pipe longer than <paramref name="limit"/> ends the stream (what is buffered is
+    /// still handed out). Called once the writer is known to have exited: its data is already in the pipe and reads at once,
+    /// so only a stray process that inherited the pipe keeps a read waiting. A slow consumer loses nothing.
+    /// </summary>
+    public void EndWhenIdle(TimeSpan limit)
+    {
+        lock (_gate)
+        {
+            _idleLimit = limit;
+            if (_reading)
+            {
+                ScheduleIdleEnd(_readSequence, limit);
+            }
+        }
+    }
+
+    private void ScheduleIdleEnd(long sequence, TimeSpan limit) =>
+        _ = Task.Delay(limit).ContinueWith(
+            static (_, state) =>
+            {
+                var (reader, sequence) = ((BoundedLineReader, long))state!;
+                reader.EndIdleRead(sequence);
+            },
+            (this, sequence),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void EndIdleRead(long sequence)
+    {
+        lock (_gate)
+        {
+            if (_reading && _readSequence == sequence && !_completed)
+            {
+                Interlocked.Exchange(ref _idleCancelledRead, sequence);
+                _reader.CancelPendingRead();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+        }
+
+
+        return _reader.CompleteAsync();
+    }
 }
 
 /// <summary>A line exceeded the reader's cap.</summary>

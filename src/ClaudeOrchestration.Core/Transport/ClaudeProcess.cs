@@ -27,6 +27,12 @@ internal sealed class ClaudeProcessStartInfo
 
     public bool UseProcessGroup { get; init; } = true;
 
+    /// <summary>
+    /// How long stdout and stderr are still read after the process exited. A descendant that left the CLI's process group
+    /// (setsid, a double fork) can hold the pipes open forever; after this the reads end as if the pipes had closed.
+    /// </summary>
+    public TimeSpan PipeDrainGrace { get; init; } = TimeSpan.FromMilliseconds(500);
+
     public Action<string>? StderrCallback { get; init; }
 }
 
@@ -46,6 +52,8 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<string> _stderrTail = new();
+    private readonly BoundedLineReader _stderr;
+    private readonly SecretRedactor _redactor;
     private readonly Task _stderrPump;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -63,11 +71,13 @@ internal sealed class ClaudeProcess : IAsyncDisposable
     {
         _process = process;
         _info = info;
+        _redactor = SecretRedactor.For(info.Environment);
         _logger = logger;
         ProcessId = process.Id;
         InOwnProcessGroup = inOwnGroup;
         StartedAt = DateTimeOffset.UtcNow;
         Output = new BoundedLineReader(process.StandardOutput.BaseStream, info.MaxLineBytes);
+        _stderr = new BoundedLineReader(process.StandardError.BaseStream, MaxStderrLineBytes, truncateLongLines: true);
         _stderrPump = Task.Run(PumpStderrAsync);
     }
 
@@ -224,7 +234,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The last stderr lines, oldest first.</summary>
+    /// <summary>The last stderr lines, oldest first, with secrets masked (<see cref="SecretRedactor"/>).</summary>
     public IReadOnlyList<string> StderrTail()
     {
         lock (_stderrTail)
@@ -233,8 +243,22 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the stderr pump to drain (after exit), so the tail is complete.</summary>
+    /// <summary>
+    /// Completes when stderr has been read to its end, so the tail is complete. After the process exited, a pipe that stays
+    /// silent for <see cref="ClaudeProcessStartInfo.PipeDrainGrace"/> counts as ended, even when a stray descendant still
+    /// holds it; <see cref="WaitStderrDrainedAsync"/> also bounds one that keeps writing.
+    /// </summary>
     public Task StderrDrained => _stderrPump;
+
+    /// <summary>
+    /// Ends the reads of stdout and stderr now: they hand out what is already buffered, then report end of stream. For
+    /// callers that give up on a process (it did not die, or its result is already in).
+    /// </summary>
+    public void AbandonPipes()
+    {
+        Output.Abandon();
+        _stderr.Abandon();
+    }
 
     /// <summary>
     /// Stops the process and everything it started: close stdin, SIGTERM the group, wait the grace period,
@@ -354,28 +378,66 @@ internal sealed class ClaudeProcess : IAsyncDisposable
             SweepGroup();
             Log.ProcessExited(_logger, ProcessId, code);
             _exited.TrySetResult(code);
+
+            // Whatever the CLI wrote before it exited is already in the pipes and reads at once (however slowly the consumer
+            // reads); only a writer that outlived the CLI (outside its process group, so the sweep did not reach it) keeps
+            // a read waiting, and from now on not longer than the drain grace.
+            Output.EndWhenIdle(_info.PipeDrainGrace);
+            _stderr.EndWhenIdle(_info.PipeDrainGrace);
+        }
+    }
+
+    /// <summary>
+    /// Waits until stderr is read to its end so the tail is complete: bounded after the exit, even when a stray descendant
+    /// holds the pipe open or keeps writing to it.
+    /// </summary>
+    public async Task WaitStderrDrainedAsync()
+    {
+        if (!HasExited)
+        {
+            AbandonPipes();
+        }
+
+        try
+        {
+            await _stderrPump.WaitAsync(_info.PipeDrainGrace * 2).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Something outside the group keeps writing: stop listening.
+            _stderr.Abandon();
+            await _stderrPump.ConfigureAwait(false);
+        }
+
+        if (_stderr.EndedIdle || Output.EndedIdle)
+        {
+            Log.PipesAbandoned(_logger, ProcessId);
         }
     }
 
     private async Task PumpStderrAsync()
     {
-        var reader = new BoundedLineReader(_process.StandardError.BaseStream, MaxStderrLineBytes, truncateLongLines: true);
+        var reader = _stderr;
         await using var _ = reader.ConfigureAwait(false);
         try
         {
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 var text = Encoding.UTF8.GetString(line);
+
+                // stderr can quote prompts, file contents and secrets: the tail and the log get it redacted, and the log
+                // only at Trace. The host's own callback gets the line as written.
+                var redacted = _redactor.Redact(text);
                 lock (_stderrTail)
                 {
-                    _stderrTail.Enqueue(text);
+                    _stderrTail.Enqueue(redacted);
                     while (_stderrTail.Count > _info.StderrTailLines)
                     {
                         _stderrTail.Dequeue();
                     }
                 }
 
-                Log.StderrLine(_logger, ProcessId, text);
+                Log.StderrLine(_logger, ProcessId, redacted);
                 try
                 {
                     _info.StderrCallback?.Invoke(text);
@@ -429,15 +491,7 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         }
 
         await TerminateAsync().ConfigureAwait(false);
-        try
-        {
-            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // A grandchild outside the group still holds stderr; the tail has what arrived.
-        }
-
+        await WaitStderrDrainedAsync().ConfigureAwait(false);
         await Output.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
 

@@ -11,23 +11,41 @@ internal sealed class ProcessSlots
     private readonly object _lock = new();
     private readonly PriorityQueue<TaskCompletionSource<IDisposable>, (int Priority, long Sequence)> _waiting = new();
     private long _sequence;
-    private int _free;
+    private int _capacity;
     private int _inUse;
     private int _peak;
 
     public ProcessSlots(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
-        _free = capacity;
+        _capacity = capacity;
     }
 
-    public int Capacity { get; }
+    public int Capacity => Volatile.Read(ref _capacity);
 
     /// <summary>The most slots ever held at once.</summary>
     public int PeakInUse => Volatile.Read(ref _peak);
 
     public int InUse => Volatile.Read(ref _inUse);
+
+    /// <summary>
+    /// Changes the limit. Raising it starts waiting tasks at once; lowering it lets running tasks finish and holds new ones
+    /// back until fewer than the new limit run.
+    /// </summary>
+    public void SetCapacity(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        lock (_lock)
+        {
+            if (capacity == _capacity)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _capacity, capacity);
+            GrantWaitersLocked();
+        }
+    }
 
     public ValueTask<IDisposable> AcquireAsync(int priority, CancellationToken cancellationToken)
     {
@@ -35,9 +53,8 @@ internal sealed class ProcessSlots
         TaskCompletionSource<IDisposable> waiter;
         lock (_lock)
         {
-            if (_free > 0 && _waiting.Count == 0)
+            if (_inUse < _capacity && _waiting.Count == 0)
             {
-                _free--;
                 return ValueTask.FromResult<IDisposable>(Grant());
             }
 
@@ -88,22 +105,23 @@ internal sealed class ProcessSlots
 
     private void Release()
     {
-        Interlocked.Decrement(ref _inUse);
         lock (_lock)
         {
-            while (_waiting.TryDequeue(out var next, out _))
-            {
-                var lease = Grant();
-                if (next.TrySetResult(lease))
-                {
-                    return;
-                }
+            Interlocked.Decrement(ref _inUse);
+            GrantWaitersLocked();
+        }
+    }
 
+    private void GrantWaitersLocked()
+    {
+        while (_inUse < _capacity && _waiting.TryDequeue(out var next, out _))
+        {
+            var lease = Grant();
+            if (!next.TrySetResult(lease))
+            {
                 // That waiter was cancelled: undo and try the next one.
                 Interlocked.Decrement(ref _inUse);
             }
-
-            _free++;
         }
     }
 

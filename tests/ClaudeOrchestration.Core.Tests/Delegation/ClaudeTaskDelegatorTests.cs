@@ -45,18 +45,82 @@ public sealed class ClaudeTaskDelegatorTests
     }
 
     [Fact]
-    public async Task DelegateAsync_WorkingDirectoryOutsideRoots_Throws()
+    public async Task DelegateAsync_WorkingDirectoryOutsideRoots_ReturnsFailedResultNamingPathAndRoots()
     {
+        // Changed deliberately: this used to throw ArgumentException; every failure of a request is now its failed result.
         var options = new ClaudeOrchestrationOptions();
         options.AllowedWorkingDirectoryRoots.Add("/srv/projects");
-        var delegator = Create(new ScriptedClient(), options: options);
+        var client = new ScriptedClient();
+        var delegator = Create(client, options: options);
 
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => delegator.DelegateAsync(
+        var result = await delegator.DelegateAsync(
             new DelegationRequest { Id = "x", TaskType = ClaudeTaskType.FileOperation, Description = "d", WorkingDirectory = "/srv/projects/../../etc" },
-            TestContext.Current.CancellationToken));
+            TestContext.Current.CancellationToken);
 
-        Assert.Contains("/etc", ex.Message);
-        Assert.Contains("outside the allowed roots", ex.Message);
+        Assert.Equal(DelegationStatus.Failed, result.Status);
+        var ex = Assert.IsType<ClaudeWorkingDirectoryException>(result.Error);
+        Assert.Equal("/etc", ex.Path);
+        Assert.Equal(["/srv/projects"], ex.AllowedRoots);
+        Assert.Contains("outside the allowed roots (/srv/projects)", ex.Message);
+        Assert.Empty(client.Started);
+    }
+
+    [Fact]
+    public async Task DelegateAsync_InvalidRequestOrThrowingClient_ReturnsFailedResult()
+    {
+        var delegator = Create(new ScriptedClient { Throwing = ["boom"] });
+
+        var blank = await delegator.DelegateAsync(
+            new DelegationRequest { Id = "blank", TaskType = ClaudeTaskType.CodeReview, Description = " " }, TestContext.Current.CancellationToken);
+        var boom = await delegator.DelegateAsync(Request("boom"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(DelegationStatus.Failed, blank.Status);
+        Assert.IsType<ArgumentException>(blank.Error);
+        Assert.Equal(DelegationStatus.Failed, boom.Status);
+        Assert.IsType<InvalidOperationException>(boom.Error);
+        Assert.Equal("boom", boom.Id);
+    }
+
+    [Fact]
+    public async Task DelegateManyAsync_ConcurrentBatchesWithTheSameIds_BothRunWithDistinctRegistryIds()
+    {
+        // Both batches hold "impl" in the client's registry at the same time; that used to throw out of the second batch.
+        var client = new ScriptedClient { HoldUntilStarted = 2 };
+        var delegator = Create(client);
+
+        var first = delegator.DelegateManyAsync([Request("impl"), Request("review", dependsOn: ["impl"])], TestContext.Current.CancellationToken);
+        var second = delegator.DelegateManyAsync([Request("impl"), Request("review", dependsOn: ["impl"])], TestContext.Current.CancellationToken);
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results.SelectMany(r => r), r => Assert.Equal(DelegationStatus.Succeeded, r.Status));
+        Assert.Equal("impl", results[0][0].Id);
+        Assert.Equal("impl", results[1][0].Id);
+        Assert.NotEqual(results[0][0].TaskId, results[1][0].TaskId);
+        Assert.EndsWith("/impl", results[0][0].TaskId);
+        Assert.Equal(2, client.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task DelegateManyAsync_RequestOutsideRoots_FailsThatRequestAndRunsTheOthers()
+    {
+        // Changed deliberately: a bad directory used to throw before anything ran.
+        var options = new ClaudeOrchestrationOptions();
+        options.AllowedWorkingDirectoryRoots.Add("/srv/projects");
+        var client = new ScriptedClient();
+        var delegator = Create(client, options: options);
+
+        var results = await delegator.DelegateManyAsync(
+            [
+                new DelegationRequest { Id = "bad", TaskType = ClaudeTaskType.FileOperation, Description = "d", WorkingDirectory = "/etc" },
+                Request("after-bad", dependsOn: ["bad"]),
+                Request("fine"),
+            ],
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(DelegationStatus.Failed, results[0].Status);
+        Assert.IsType<ClaudeWorkingDirectoryException>(results[0].Error);
+        Assert.Equal(DelegationStatus.Skipped, results[1].Status);
+        Assert.Equal(DelegationStatus.Succeeded, results[2].Status);
     }
 
     [Fact]
@@ -125,6 +189,7 @@ public sealed class ClaudeTaskDelegatorTests
         Assert.Equal(DelegationStatus.Failed, results[1].Status);
         Assert.Equal(DelegationStatus.Skipped, results[2].Status);
         Assert.DoesNotContain("after", client.Started);
+        Assert.Equal(0, client.Running);
     }
 
     [Fact]
@@ -158,15 +223,37 @@ public sealed class ClaudeTaskDelegatorTests
         private int _running;
 
         public string[] Failing { get; init; } = [];
+        public string[] Throwing { get; init; } = [];
+        public int HoldUntilStarted { get; init; }
+        public int Running => Volatile.Read(ref _running);
         public string[] Blocking { get; init; } = [];
         public string[] HoldUntilBothStarted { get; init; } = [];
         public ConcurrentQueue<string> Started { get; } = new();
         public int MaxConcurrent { get; private set; }
-        public ClaudeTaskRegistry Tasks { get; } = new();
+        public IClaudeTaskRegistry Tasks { get; } = new ClaudeTaskRegistry();
 
         public async Task<ClaudeRunResult> RunAsync(string prompt, ClaudeRunOptions? options = null, CancellationToken cancellationToken = default)
         {
-            var id = options!.TaskId!;
+            // Like the real client: the task id must be unique among active tasks.
+            var taskId = options!.TaskId!;
+            var entry = ((ClaudeTaskRegistry)Tasks).Register(taskId, TimeProvider.System);
+            try
+            {
+                return await RunCoreAsync(taskId[(taskId.IndexOf('/', StringComparison.Ordinal) + 1)..], cancellationToken);
+            }
+            finally
+            {
+                ((ClaudeTaskRegistry)Tasks).Remove(entry);
+            }
+        }
+
+        private async Task<ClaudeRunResult> RunCoreAsync(string id, CancellationToken cancellationToken)
+        {
+            if (Throwing.Contains(id))
+            {
+                throw new InvalidOperationException("the client broke");
+            }
+
             Started.Enqueue(id);
             var now = Interlocked.Increment(ref _running);
             lock (Started)
@@ -179,6 +266,16 @@ public sealed class ClaudeTaskDelegatorTests
                 if (HoldUntilBothStarted.Contains(id))
                 {
                     if (HoldUntilBothStarted.All(Started.Contains))
+                    {
+                        _bothStarted.TrySetResult();
+                    }
+
+                    await _bothStarted.Task.WaitAsync(cancellationToken);
+                }
+
+                if (HoldUntilStarted > 0)
+                {
+                    if (Started.Count >= HoldUntilStarted)
                     {
                         _bothStarted.TrySetResult();
                     }

@@ -68,6 +68,25 @@ public sealed class AddClaudeOrchestrationTests
     }
 
     [Fact]
+    public void AddClaudeOrchestration_DefaultWorkingDirectoryOutsideTheRoots_FailsAtStartUp()
+    {
+        using var temp = new ClaudeOrchestration.TestUtilities.TempDirectory();
+        var root = temp.CreateSubdirectory("root");
+        var outside = temp.CreateSubdirectory("outside");
+        var services = new ServiceCollection().AddLogging();
+        services.AddClaudeOrchestration(o =>
+        {
+            o.DefaultWorkingDirectory = outside;
+            o.AllowedWorkingDirectoryRoots.Add(root);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.Contains("DefaultWorkingDirectory", StringComparison.Ordinal) && f.Contains(outside, StringComparison.Ordinal) && f.Contains(root, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AddClaudeOrchestration_FromConfiguration_BindsEverySetting()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -29,12 +29,15 @@ public sealed class ClaudeTelemetryTests
         };
         ActivitySource.AddActivityListener(activityListener);
 
+        // This client records on a meter of its own: the listener sees this task's measurements only, not those of the
+        // tests running in parallel (which all record on the shared meter).
+        using var meter = new Meter(ClaudeTelemetry.MeterName);
         var measurements = new ConcurrentQueue<(string Instrument, double Value, string? TokenType)>();
         using var meterListener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == ClaudeTelemetry.MeterName)
+                if (ReferenceEquals(instrument.Meter, meter))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -45,6 +48,7 @@ public sealed class ClaudeTelemetryTests
         meterListener.Start();
 
         var client = ClaudeClient.Create(new ClaudeOrchestrationOptions { CliPath = cli.Path, DefaultWorkingDirectory = cli.Directory });
+        client.Metrics = new ClaudeTaskMetrics(meter);
         await client.RunAsync("hi", new ClaudeRunOptions { TaskId = taskId, Model = "sonnet" }, TestContext.Current.CancellationToken);
 
         var span = Assert.Single(activities);
@@ -56,11 +60,14 @@ public sealed class ClaudeTelemetryTests
         Assert.NotNull(span.GetTagItem("process.pid"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
 
-        // Other tests run in parallel and record too; these values are this task's own.
-        Assert.Contains(measurements, m => m.Instrument == "gen_ai.client.token.usage" && m.TokenType == "input" && m.Value == 3);
-        Assert.Contains(measurements, m => m.Instrument == "gen_ai.client.token.usage" && m.TokenType == "output" && m.Value == 4);
-        Assert.Contains(measurements, m => m.Instrument == "claude.task.cost" && Math.Abs(m.Value - 0.0012) < 1e-9);
-        Assert.Contains(measurements, m => m.Instrument == "claude.task.duration" && m.Value > 0);
+        // Exactly this task's measurements, nothing from other tests.
+        var recorded = measurements.OrderBy(m => m.Instrument, StringComparer.Ordinal).ThenBy(m => m.TokenType, StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, recorded.Length);
+        Assert.Equal(("claude.task.cost", 0.0012), (recorded[0].Instrument, Math.Round(recorded[0].Value, 6)));
+        Assert.Equal("claude.task.duration", recorded[1].Instrument);
+        Assert.True(recorded[1].Value > 0);
+        Assert.Equal(("gen_ai.client.token.usage", 3d, "input"), recorded[2]);
+        Assert.Equal(("gen_ai.client.token.usage", 4d, "output"), recorded[3]);
     }
 
     private static string? TokenType(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -21,6 +21,42 @@ public sealed class BoundedLineReaderTests
     }
 
     [Fact]
+    public async Task EndWhenIdle_WriterStillOpenAndConsumerSlow_HandsOutEverythingWrittenThenEnds()
+    {
+        // The writer end stays open, as when a stray descendant inherited the pipe. What was written before the idle limit
+        // was armed sits in the OS pipe, not in the reader's buffer: it must still come out.
+        using var server = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var client = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, server.ClientSafePipeHandle);
+        server.Write("one\ntwo\nthree"u8);
+        server.Flush();
+        await using var reader = new BoundedLineReader(client, 1024);
+
+        reader.EndWhenIdle(TimeSpan.FromMilliseconds(1));
+
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            lines.Add(Encoding.UTF8.GetString(line));
+        }
+
+        Assert.Equal(["one", "two", "three"], lines);
+        Assert.True(reader.EndedIdle);
+    }
+
+    [Fact]
+    public async Task EndWhenIdle_ArmedWhileAReadWaits_EndsThatRead()
+    {
+        using var server = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var client = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, server.ClientSafePipeHandle);
+        await using var reader = new BoundedLineReader(client, 1024);
+
+        var waiting = reader.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
+        reader.EndWhenIdle(TimeSpan.FromMilliseconds(1));
+
+        Assert.Null(await waiting);
+    }
+
+    [Fact]
     public async Task ReadLineAsync_LineOverCap_ThrowsWithoutBufferingTheWholeLine()
     {
         // An endless line: if the reader buffered it, this test would run out of memory instead of throwing.

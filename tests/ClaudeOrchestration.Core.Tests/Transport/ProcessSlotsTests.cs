@@ -57,6 +57,40 @@ public sealed class ProcessSlotsTests
         Assert.Equal(1, slots.InUse);
     }
 
+    [Fact]
+    public async Task SetCapacity_Raised_StartsWaitingTasksAtOnce()
+    {
+        var slots = new ProcessSlots(1);
+        var held = await slots.AcquireAsync(0, TestContext.Current.CancellationToken);
+        var waiting = slots.AcquireAsync(0, TestContext.Current.CancellationToken).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        slots.SetCapacity(2);
+
+        // Granted inside SetCapacity; the waiter's continuation runs asynchronously.
+        Assert.Equal(2, slots.InUse);
+        held.Dispose();
+        (await waiting).Dispose();
+    }
+
+    [Fact]
+    public async Task SetCapacity_Lowered_HoldsNewTasksUntilFewerThanTheNewLimitRun()
+    {
+        var slots = new ProcessSlots(2);
+        var a = await slots.AcquireAsync(0, TestContext.Current.CancellationToken);
+        var b = await slots.AcquireAsync(0, TestContext.Current.CancellationToken);
+
+        slots.SetCapacity(1);
+        var waiting = slots.AcquireAsync(0, TestContext.Current.CancellationToken).AsTask();
+        a.Dispose();
+        Assert.Equal(1, slots.InUse);
+        Assert.False(waiting.IsCompleted);
+        b.Dispose();
+
+        Assert.Equal(1, slots.InUse);
+        (await waiting).Dispose();
+    }
+
     private static async Task Track(ValueTask<IDisposable> acquire, string name, List<string> order)
     {
         var lease = await acquire;

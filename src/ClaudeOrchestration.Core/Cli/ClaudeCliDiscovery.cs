@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ClaudeOrchestration.Cli;
 
 /// <summary>Locates the CLI once and checks its version once; later calls reuse the answer. A failure is not cached.</summary>
-public sealed partial class ClaudeCliResolver
+internal sealed partial class ClaudeCliDiscovery
 {
     private readonly IOptionsMonitor<ClaudeOrchestrationOptions> _options;
     private readonly ILogger _logger;
@@ -17,11 +17,12 @@ public sealed partial class ClaudeCliResolver
     private Task<ClaudeCliInfo>? _resolution;
     private string? _resolutionFor;
 
-    /// <summary>Creates the resolver.</summary>
-    public ClaudeCliResolver(IOptionsMonitor<ClaudeOrchestrationOptions> options, ILogger<ClaudeCliResolver>? logger = null)
+    /// <summary>Creates the discovery.</summary>
+    public ClaudeCliDiscovery(IOptionsMonitor<ClaudeOrchestrationOptions> options, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Returns the CLI to run, locating it and checking its version on first use.</summary>
@@ -48,7 +49,7 @@ public sealed partial class ClaudeCliResolver
 
     private async Task<ClaudeCliInfo> ResolveCoreAsync(string? configuredPath, bool skipVersionCheck)
     {
-        var path = ClaudeCliLocator.Locate(configuredPath);
+        var path = ClaudeExecutableFinder.Find(configuredPath);
         Version? version = null;
         if (!skipVersionCheck)
         {
@@ -86,7 +87,7 @@ public sealed partial class ClaudeCliResolver
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new ClaudeCliNotFoundException($"'{cliPath}' could not be started: {ex.Message}. {ClaudeCliLocator.InstallHint}", ex);
+            throw new ClaudeCliNotFoundException($"'{cliPath}' could not be started: {ex.Message}. {ClaudeExecutableFinder.InstallHint}", ex);
         }
 
         var text = result.StandardOutput.Trim();

@@ -3,31 +3,31 @@ using ClaudeOrchestration.Core.Tests.Client;
 
 namespace ClaudeOrchestration.Core.Tests.Cli;
 
-public sealed class ClaudeCliLocatorTests
+public sealed class ClaudeCliDiscoveryTests
 {
     [Fact]
-    public void Locate_ConfiguredPathMissing_ThrowsNamingItAndHowToInstall()
+    public void Find_ConfiguredPathMissing_ThrowsNamingItAndHowToInstall()
     {
-        var ex = Assert.Throws<ClaudeCliNotFoundException>(() => ClaudeCliLocator.Locate("/opt/none/claude"));
+        var ex = Assert.Throws<ClaudeCliNotFoundException>(() => ClaudeExecutableFinder.Find("/opt/none/claude"));
 
         Assert.Equal(["/opt/none/claude"], ex.SearchedPaths);
         Assert.Contains("npm install -g @anthropic-ai/claude-code", ex.Message);
     }
 
     [Fact]
-    public void Locate_CmdShim_IsRefused()
+    public void Find_CmdShim_IsRefused()
     {
-        var ex = Assert.Throws<ClaudeCliNotFoundException>(() => ClaudeCliLocator.Locate("/tmp/claude.cmd"));
+        var ex = Assert.Throws<ClaudeCliNotFoundException>(() => ClaudeExecutableFinder.Find("/tmp/claude.cmd"));
 
         Assert.Contains("cmd.exe", ex.Message);
     }
 
     [Fact]
-    public void Locate_ConfiguredPathPresent_ReturnsIt()
+    public void Find_ConfiguredPathPresent_ReturnsIt()
     {
         using var cli = FakeCli.Create("exit 0");
 
-        Assert.Equal(cli.Path, ClaudeCliLocator.Locate(cli.Path));
+        Assert.Equal(cli.Path, ClaudeExecutableFinder.Find(cli.Path));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ClaudeCliLocatorTests
     {
         using var cli = FakeCli.Create("exit 0");
 
-        var version = await ClaudeCliResolver.ProbeVersionAsync(cli.Path, TestContext.Current.CancellationToken);
+        var version = await ClaudeCliDiscovery.ProbeVersionAsync(cli.Path, TestContext.Current.CancellationToken);
 
         Assert.Equal(new Version(2, 1, 330), version);
     }
@@ -49,7 +49,7 @@ public sealed class ClaudeCliLocatorTests
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
         try
         {
-            var resolver = new ClaudeCliResolver(new Monitor(new ClaudeOrchestrationOptions { CliPath = path }));
+            var resolver = new ClaudeCliDiscovery(new Monitor(new ClaudeOrchestrationOptions { CliPath = path }));
 
             var ex = await Assert.ThrowsAsync<ClaudeCliVersionException>(async () => await resolver.ResolveAsync(TestContext.Current.CancellationToken));
 

@@ -5,14 +5,14 @@ namespace ClaudeOrchestration.Cli;
 /// On Windows only <c>claude.exe</c> is accepted: npm's <c>claude.cmd</c> shim would run through cmd.exe, which re-parses
 /// arguments (BatBadBut), so it is refused.
 /// </summary>
-public static class ClaudeCliLocator
+internal static class ClaudeExecutableFinder
 {
     /// <summary>How to install the CLI, quoted in not-found errors.</summary>
     public const string InstallHint =
         "Install it with 'npm install -g @anthropic-ai/claude-code' (or the native installer), or set ClaudeOrchestrationOptions.CliPath to the executable.";
 
     /// <summary>Returns the full path of the CLI or throws <see cref="ClaudeCliNotFoundException"/> naming every place it looked.</summary>
-    public static string Locate(string? configuredPath = null)
+    public static string Find(string? configuredPath = null)
     {
         var searched = new List<string>();
         if (!string.IsNullOrWhiteSpace(configuredPath))
