@@ -195,21 +195,20 @@ public sealed class ControlProtocolTests
     [Fact]
     public async Task SendAsync_CancelledWhileTheCliDoesNotReadThePrompt_InterruptTimesOutKillsAndThrows()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerSignallingTimeProvider();
         await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions { InterruptTimeout = TimeSpan.FromSeconds(2) }, clock);
         cli.Transport.StallWrites = true;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var turn = cli.Session.RunAsync("never read", cts.Token);
         await cts.CancelAsync();
-        while (cli.Transport.TerminateCount == 0)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        // The interrupt's write stalls too; once its timeout timer exists, moving the clock past it must kill the process.
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(2), Ct);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        await cli.Transport.Terminated.WaitAsync(Ct);
 
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => turn);
-        Assert.True(failure is OperationCanceledException or TimeoutException or ClaudeException, failure.ToString());
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => turn);
+        Assert.Contains("'interrupt'", failure.Message, StringComparison.Ordinal);
         Assert.Equal(ClaudeSessionState.Faulted, cli.Session.State);
     }
 

@@ -16,6 +16,7 @@ internal sealed class FakeSessionTransport : ISessionTransport
     private readonly Channel<JsonElement> _written = Channel.CreateUnbounded<JsonElement>();
     private readonly List<JsonElement> _allWritten = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int ProcessId => 4242;
 
@@ -24,6 +25,9 @@ internal sealed class FakeSessionTransport : ISessionTransport
     public Task StderrDrained => _exited.Task;
 
     public int TerminateCount { get; private set; }
+
+    /// <summary>Completes when the session first terminates the process.</summary>
+    public Task Terminated => _terminated.Task;
 
     /// <summary>The CLI stops reading stdin: writes block (ignoring cancellation, like a full pipe) until the process exits.</summary>
     public bool StallWrites { get; set; }
@@ -113,6 +117,7 @@ internal sealed class FakeSessionTransport : ISessionTransport
     {
         TerminateCount++;
         Exit(143);
+        _terminated.TrySetResult();
         return Task.CompletedTask;
     }
 
