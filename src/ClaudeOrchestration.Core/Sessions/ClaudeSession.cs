@@ -136,8 +136,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     /// <param name="prompt">The user's text.</param>
     /// <param name="cancellationToken">
     /// Cancelling interrupts the turn (an <c>interrupt</c> control request); the enumeration then throws
-    /// <see cref="OperationCanceledException"/> once the CLI has ended the turn, and the session stays usable. If the CLI does
-    /// not end the turn within <see cref="ClaudeSessionOptions.InterruptTimeout"/>, its process is killed and the session faults.
+    /// <see cref="ClaudeTurnCanceledException"/> (an <see cref="OperationCanceledException"/>) once the CLI has ended the turn,
+    /// carrying the turn's result with its cost and usage, and the session stays usable. If the CLI does not end the turn within
+    /// <see cref="ClaudeSessionOptions.InterruptTimeout"/>, its process is killed and the session faults.
     /// </param>
     /// <returns>The turn's messages.</returns>
     /// <exception cref="ClaudeProcessException">The CLI exited during the turn (exit code and stderr tail attached); the session is faulted.</exception>
@@ -177,7 +178,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
 
         return result is null
-            ? throw new OperationCanceledException("The turn was cancelled before the CLI started it (its queued prompt was withdrawn).")
+            ? throw new ClaudeTurnCanceledException(null, cancellationToken)
             : ClaudeRunResult.From(result, messages);
     }
 
@@ -294,7 +295,11 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             }
 
             // A fault or disposal completes the channel with its exception, which WaitToReadAsync has thrown by now.
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The interrupted turn was paid for: hand its result (cost, usage) to the caller with the cancellation.
+                throw new ClaudeTurnCanceledException(turn.Result, cancellationToken);
+            }
         }
         finally
         {
@@ -699,6 +704,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
         public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
 
+        /// <summary>The turn's result once the CLI has sent it (read after <see cref="Ended"/>).</summary>
+        public ResultMessage? Result => Volatile.Read(ref _result);
+
         /// <summary>Called on the reader only.</summary>
         public void Deliver(ClaudeMessage message)
         {
@@ -715,7 +723,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
                     break;
                 case ResultMessage result:
-                    _result = result;
+                    Volatile.Write(ref _result, result);
                     End(null);
                     break;
                 case CommandLifecycleMessage { State: "cancelled" }:
