@@ -402,6 +402,11 @@ public sealed partial class ClaudeSession
         ArgumentNullException.ThrowIfNull(options.RunOptions, nameof(ClaudeSessionOptions.RunOptions));
         RegisterHooks(options.Hooks);
         IndexMcpServers(options.SdkMcpServers);
+        ArgumentNullException.ThrowIfNull(options.SdkMcpServerFactories, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
+        foreach (var factory in options.SdkMcpServerFactories)
+        {
+            ArgumentNullException.ThrowIfNull(factory, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
+        }
         CheckTimeout(nameof(ClaudeSessionOptions.ControlRequestTimeout), options.ControlRequestTimeout);
         CheckTimeout(nameof(ClaudeSessionOptions.InitializeTimeout), options.InitializeTimeout);
         CheckTimeout(nameof(ClaudeSessionOptions.InterruptTimeout), options.InterruptTimeout);
@@ -475,6 +480,17 @@ public sealed partial class ClaudeSession
         }
 
         return index;
+    }
+
+    /// <summary>Indexes the caller's instances and creates this process's own servers from the factories.</summary>
+    private Dictionary<string, IClaudeSdkMcpServer> CreateMcpServers()
+    {
+        foreach (var factory in _options.SdkMcpServerFactories)
+        {
+            OwnedMcpServers.Add(factory() ?? throw new InvalidOperationException("A ClaudeSessionOptions.SdkMcpServerFactories entry returned null."));
+        }
+
+        return IndexMcpServers([.. _options.SdkMcpServers, .. OwnedMcpServers]);
     }
 
     private static string? ReadString(JsonElement? element, ReadOnlySpan<byte> name) =>

@@ -76,7 +76,6 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         _opener = opener;
         _lastActivityTimestamp = time.GetTimestamp();
         (HookCallbacks, HookRegistrations) = RegisterHooks(options.Hooks);
-        McpServers = IndexMcpServers(options.SdkMcpServers);
     }
 
     /// <summary>
@@ -127,7 +126,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     private Dictionary<string, List<(string? Matcher, List<string> Ids, TimeSpan? Timeout)>> HookRegistrations { get; }
 
-    private Dictionary<string, IClaudeSdkMcpServer> McpServers { get; }
+    /// <summary>The servers of this process: the caller's instances plus those created by the factories (owned, disposed on close).</summary>
+    private Dictionary<string, IClaudeSdkMcpServer> McpServers { get; set; } = new(StringComparer.Ordinal);
+
+    private List<IClaudeSdkMcpServer> OwnedMcpServers { get; } = [];
 
     /// <summary>
     /// Sends a prompt and streams the turn's messages, ending with its <see cref="ResultMessage"/>. The prompt is written
@@ -214,6 +216,16 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            McpServers = CreateMcpServers();
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
         try
         {
@@ -255,6 +267,14 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     private async Task<ClaudeSession> ReopenAsync(bool fork, CancellationToken cancellationToken)
     {
+        if (_options.SdkMcpServers.Count > 0 && State is not (ClaudeSessionState.Faulted or ClaudeSessionState.Closed))
+        {
+            // Two live CLI processes on one MCP server instance would interleave their JSON-RPC ids (and initialize twice).
+            throw new InvalidOperationException(
+                $"Session {SessionId} is live and has in-process MCP server instances (ClaudeSessionOptions.SdkMcpServers: {string.Join(", ", _options.SdkMcpServers.Select(s => s?.Name))}), which cannot serve a second CLI process. " +
+                "Give the servers as ClaudeSessionOptions.SdkMcpServerFactories (e.g. ClaudeSdkMcpServer.Factory(...)) so each process gets its own, or dispose this session first.");
+        }
+
         var sessionId = SessionId ?? throw new InvalidOperationException("The session id is not known yet: run a turn first.");
         if (_opener is null)
         {
@@ -629,6 +649,18 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         catch (TimeoutException)
         {
             // Logged by nobody on purpose: the callback's owner ignored cancellation; the process is already gone.
+        }
+
+        foreach (var server in OwnedMcpServers)
+        {
+            if (server is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (server is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
         }
 
         Log.SessionClosed(_logger, SessionId, ProcessId);

@@ -25,11 +25,25 @@ public sealed class ClaudeSessionOptions
     public IReadOnlyList<ClaudeHookMatcher> Hooks { get; init; } = [];
 
     /// <summary>
-    /// In-process MCP servers reached through <c>mcp_message</c> control requests; their names are declared in the
+    /// In-process MCP server instances reached through <c>mcp_message</c> control requests; their names are declared in the
     /// <c>initialize</c> request. Names must be unique. Their tools still need permission: list them in
     /// <see cref="ClaudeRunOptions.AllowedTools"/> (<c>mcp__&lt;name&gt;__&lt;tool&gt;</c>) or answer in <see cref="CanUseTool"/>.
     /// </summary>
+    /// <remarks>
+    /// An instance holds one MCP session, so it may serve only one CLI process at a time: <see cref="ClaudeSession.ForkAsync"/>
+    /// and <see cref="ClaudeSession.ResumeAsync"/> on a live session with instances here throw. Prefer
+    /// <see cref="SdkMcpServerFactories"/>, which gives every process (resumes and forks included) its own servers. You own
+    /// these instances: dispose them after the session.
+    /// </remarks>
     public IReadOnlyList<IClaudeSdkMcpServer> SdkMcpServers { get; init; } = [];
+
+    /// <summary>
+    /// Creates in-process MCP servers for each CLI process: called once per process when a session starts, resumes or forks,
+    /// so two processes never share a server (and its JSON-RPC ids). The session owns what they return and disposes it
+    /// (<see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>) when it closes. Names must be unique, also across
+    /// <see cref="SdkMcpServers"/>. <c>ClaudeSdkMcpServer.Factory(...)</c> in <c>ClaudeOrchestration.Mcp</c> makes one.
+    /// </summary>
+    public IReadOnlyList<Func<IClaudeSdkMcpServer>> SdkMcpServerFactories { get; init; } = [];
 
     /// <summary>
     /// Custom subagents, sent in the <c>initialize</c> request: name → definition object
@@ -69,6 +83,7 @@ public sealed class ClaudeSessionOptions
         CanUseTool = CanUseTool,
         Hooks = Hooks,
         SdkMcpServers = SdkMcpServers,
+        SdkMcpServerFactories = SdkMcpServerFactories,
         Agents = Agents,
         ControlRequestTimeout = ControlRequestTimeout,
         InitializeTimeout = InitializeTimeout,
