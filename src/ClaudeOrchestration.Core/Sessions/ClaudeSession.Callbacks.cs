@@ -77,8 +77,13 @@ public sealed partial class ClaudeSession
         }
         catch (Exception ex)
         {
-            Log.CallbackFailed(_logger, SessionId, request.Subtype, request.RequestId, ex);
-            await ReplyErrorAsync(request.RequestId, $"The host's {request.Subtype} callback failed: {ex.Message}").ConfigureAwait(false);
+            // Opt-in disclosure, like the Mcp package: by default the model sees only an id the host's log can be searched for.
+            var errorId = "err_" + Guid.NewGuid().ToString("N")[..12];
+            Log.CallbackFailed(_logger, SessionId, request.Subtype, request.RequestId, errorId, ex);
+            var text = _options.IncludeExceptionMessages
+                ? $"The host's {request.Subtype} callback failed: {ex.Message} (error id {errorId})"
+                : $"The host's {request.Subtype} callback failed (error id {errorId}); the host's log has the details.";
+            await ReplyErrorAsync(request.RequestId, text).ConfigureAwait(false);
         }
         finally
         {

@@ -70,6 +70,15 @@ public sealed class ClaudeSessionOptions
     /// </summary>
     public TimeSpan? CallbackTimeout { get; init; }
 
+    /// <summary>
+    /// Whether the message of an exception thrown by a <see cref="CanUseTool"/> or hook callback is sent to the CLI (and so
+    /// reaches the model and the transcript). Default <see langword="false"/>: the CLI gets a generic message with an error
+    /// id, and the full exception is logged (warning) with the same id. The same rule, with an option of the same name, holds
+    /// for in-process MCP tools (<c>ClaudeSdkMcpServerOptions.IncludeExceptionMessages</c>).
+    /// </summary>
+    /// <remarks>Security: exception messages can carry paths, connection strings or data the model should not see.</remarks>
+    public bool IncludeExceptionMessages { get; init; }
+
     /// <summary>Receives each message the CLI writes outside a turn (e.g. the notice after a model switch). Called on the reader; keep it short.</summary>
     public Action<Messages.ClaudeMessage>? OutOfTurnMessageCallback { get; init; }
 
@@ -89,6 +98,74 @@ public sealed class ClaudeSessionOptions
         InitializeTimeout = InitializeTimeout,
         InterruptTimeout = InterruptTimeout,
         CallbackTimeout = CallbackTimeout,
+        IncludeExceptionMessages = IncludeExceptionMessages,
         OutOfTurnMessageCallback = OutOfTurnMessageCallback,
     };
+    /// <summary>
+    /// Whether a session started with these options behaves like one started with <paramref name="other"/>: the same
+    /// callbacks, hooks and servers (by reference), equal timeouts and equal CLI flags (collections compared by content).
+    /// The pool uses it so that a caller never silently gets a session with another caller's <see cref="CanUseTool"/>.
+    /// </summary>
+    internal bool IsEquivalentTo(ClaudeSessionOptions other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        return Equals(CanUseTool, other.CanUseTool)
+            && Equals(OutOfTurnMessageCallback, other.OutOfTurnMessageCallback)
+            && SameItems(Hooks, other.Hooks)
+            && SameItems(SdkMcpServers, other.SdkMcpServers)
+            && SameItems(SdkMcpServerFactories, other.SdkMcpServerFactories)
+            && SameAgents(Agents, other.Agents)
+            && ControlRequestTimeout == other.ControlRequestTimeout
+            && InitializeTimeout == other.InitializeTimeout
+            && InterruptTimeout == other.InterruptTimeout
+            && CallbackTimeout == other.CallbackTimeout
+            && IncludeExceptionMessages == other.IncludeExceptionMessages
+            && SameRunOptions(RunOptions, other.RunOptions);
+    }
+
+    private static bool SameItems<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b)
+        where T : class =>
+        (a ?? []).Count == (b ?? []).Count && (a ?? []).Zip(b ?? []).All(pair => ReferenceEquals(pair.First, pair.Second) || Equals(pair.First, pair.Second));
+
+    private static bool SameAgents(IReadOnlyDictionary<string, JsonObject>? a, IReadOnlyDictionary<string, JsonObject>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0)
+        && (a ?? new Dictionary<string, JsonObject>()).All(pair => b!.TryGetValue(pair.Key, out var other) && JsonNode.DeepEquals(pair.Value, other));
+
+    private static bool SameRunOptions(ClaudeRunOptions a, ClaudeRunOptions b)
+    {
+        // Record equality compares collections by reference; compare them by content and the rest with the record's Equals.
+        static ClaudeRunOptions Scalars(ClaudeRunOptions o) => o with
+        {
+            Tools = null,
+            AllowedTools = null,
+            DisallowedTools = null,
+            AdditionalDirectories = null,
+            SettingSources = null,
+            McpConfig = null,
+            JsonSchema = null,
+            EnvironmentVariables = null,
+            ExtraArgs = null,
+        };
+
+        static bool SameList(IReadOnlyList<string>? x, IReadOnlyList<string>? y) => (x ?? []).SequenceEqual(y ?? [], StringComparer.Ordinal);
+
+        static bool SameMap(IReadOnlyDictionary<string, string?>? x, IReadOnlyDictionary<string, string?>? y) =>
+            (x?.Count ?? 0) == (y?.Count ?? 0)
+            && (x ?? new Dictionary<string, string?>()).All(pair => y!.TryGetValue(pair.Key, out var value) && string.Equals(pair.Value, value, StringComparison.Ordinal));
+
+        return Scalars(a) == Scalars(b)
+            && SameList(a.Tools, b.Tools)
+            && SameList(a.AllowedTools, b.AllowedTools)
+            && SameList(a.DisallowedTools, b.DisallowedTools)
+            && SameList(a.AdditionalDirectories, b.AdditionalDirectories)
+            && SameList(a.SettingSources, b.SettingSources)
+            && JsonNode.DeepEquals(a.McpConfig, b.McpConfig)
+            && JsonNode.DeepEquals(a.JsonSchema, b.JsonSchema)
+            && SameMap(a.EnvironmentVariables, b.EnvironmentVariables)
+            && SameMap(a.ExtraArgs, b.ExtraArgs);
+    }
 }

@@ -140,9 +140,14 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     /// Dispose the lease when done; the session stays warm for the next caller.
     /// </summary>
     /// <param name="key">Identifies the conversation.</param>
-    /// <param name="options">Settings used when a session has to be started; ignored when one is already there.</param>
+    /// <param name="options">
+    /// Settings used when a session has to be started. When the key already has a session, they must be equivalent to the
+    /// ones it was started with (the same callbacks, hooks and servers by reference, equal timeouts and CLI flags), or
+    /// <see langword="null"/> to take the key's session as it is (<see cref="ClaudeSession.Options"/> shows them).
+    /// </param>
     /// <param name="cancellationToken">Stops waiting; a start already under way continues for other callers.</param>
     /// <returns>The lease.</returns>
+    /// <exception cref="ArgumentException">The key's session was started with other options; remove the key first to change them.</exception>
     public async Task<ClaudeSessionLease> GetOrCreateAsync(string key, ClaudeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -303,6 +308,15 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (_entries.TryGetValue(key, out var existing))
                 {
+                    if (options is not null && !options.IsEquivalentTo(existing.Options))
+                    {
+                        // Never hand a caller a session wired to another caller's CanUseTool, hooks or flags.
+                        throw new ArgumentException(
+                            $"The pool already holds a session for key '{key}', started with other ClaudeSessionOptions (callbacks, hooks, servers, timeouts or CLI flags differ). " +
+                            "Pass the same options (or null to take the key's session as it is), or RemoveAsync the key first to start it with new options.",
+                            nameof(options));
+                    }
+
                     if (existing.Session.IsFaulted || existing.Session.IsCanceled)
                     {
                         // A start that failed after all its callers gave up: try again rather than hand out its old error.

@@ -55,7 +55,7 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
         _alwaysLoadTools = options.AlwaysLoadTools;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClaudeSdkMcpServer>();
         _transport = new InProcessServerTransport(OnServerMessageAsync);
-        _server = McpServer.Create(_transport, CreateServerOptions(options), loggerFactory, services);
+        _server = McpServer.Create(_transport, CreateServerOptions(options, _logger), loggerFactory, services);
         _run = RunAsync();
     }
 
@@ -447,7 +447,7 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
 
     private static JsonElement ToElement(JsonRpcMessage message) => JsonSerializer.SerializeToElement(message, WriteTypeInfo);
 
-    private static McpServerOptions CreateServerOptions(ClaudeSdkMcpServerOptions options)
+    private static McpServerOptions CreateServerOptions(ClaudeSdkMcpServerOptions options, ILogger logger)
     {
         var serverOptions = new McpServerOptions
         {
@@ -471,10 +471,7 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
             serverOptions.PromptCollection = [.. options.Prompts];
         }
 
-        if (options.IncludeExceptionMessages)
-        {
-            serverOptions.Filters.Request.CallToolFilters.Add(ToolErrors.ExposeExceptionMessages);
-        }
+        serverOptions.Filters.Request.CallToolFilters.Add(ToolErrors.Create(options.Name, options.IncludeExceptionMessages, logger));
 
         return serverOptions;
     }

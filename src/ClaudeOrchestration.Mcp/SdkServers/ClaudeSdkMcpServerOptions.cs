@@ -43,7 +43,9 @@ public sealed class ClaudeSdkMcpServerOptions
 
     /// <summary>
     /// Gets or sets whether the message of an unexpected exception thrown by a tool is shown to the model. The default is
-    /// <see langword="false"/>: like the MCP SDK, the result then says only that the tool failed.
+    /// <see langword="false"/>: the result then says only that the tool failed, with an error id, and the full exception is
+    /// logged (warning) with the same id. The same rule, with an option of the same name, holds for a session's permission and
+    /// hook callbacks (<c>ClaudeSessionOptions.IncludeExceptionMessages</c>).
     /// </summary>
     /// <remarks>
     /// Security: exception messages can carry paths, connection strings or data the model (and the transcript) should not

@@ -38,6 +38,30 @@ public sealed class ClaudeSessionPoolTests
     }
 
     [Fact]
+    public async Task GetOrCreateAsync_ExistingKeyWithOtherOptions_ThrowsInsteadOfHandingOutTheFirstCallersHandler()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        await using var pool = CreatePool(env, new ClaudeSessionPoolOptions());
+        ClaudePermissionHandler aliceHandler = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Allow());
+        ClaudePermissionHandler bobHandler = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Deny("bob says no"));
+        var first = new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Read"] } };
+        await using var lease = await pool.GetOrCreateAsync("shared", first, Ct);
+
+        var mismatch = await Assert.ThrowsAsync<ArgumentException>(
+            () => pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = bobHandler, RunOptions = new() { AllowedTools = ["Read"] } }, Ct));
+        var otherFlags = await Assert.ThrowsAsync<ArgumentException>(
+            () => pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Bash"] } }, Ct));
+        await using var sameInstance = await pool.GetOrCreateAsync("shared", first, Ct);
+        await using var equivalent = await pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Read"] } }, Ct);
+        await using var asItIs = await pool.GetOrCreateAsync("shared", cancellationToken: Ct);
+
+        Assert.Contains("'shared'", mismatch.Message, StringComparison.Ordinal);
+        Assert.Equal("options", otherFlags.ParamName);
+        Assert.All([sameInstance, equivalent, asItIs], l => Assert.Same(lease.Session, l.Session));
+        Assert.Same(aliceHandler, asItIs.Session.Options.CanUseTool);
+    }
+
+    [Fact]
     public async Task GetOrCreateAsync_SameKeyConcurrently_StartsOneProcess()
     {
         await using var env = await OfflineSessions.StartAsync();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaudeOrchestration.Messages;
 using ClaudeOrchestration.Sessions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -383,6 +384,33 @@ public sealed class ControlProtocolTests
         Assert.Collection(inTurn, m => Assert.IsType<SystemInitMessage>(m), m => Assert.IsType<ResultMessage>(m));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CallbackThrows_ReplyHasAnErrorIdAndTheMessageOnlyWhenOptedIn(bool include)
+    {
+        var logger = new RecordingLogger();
+        await using var cli = await FakeCli.StartAsync(
+            new ClaudeSessionOptions
+            {
+                IncludeExceptionMessages = include,
+                CanUseTool = (_, _) => throw new InvalidOperationException("secret connection string"),
+            },
+            logger: logger);
+
+        cli.Transport.Emit(CanUseTool("perm-throws"));
+        var reply = await cli.ReplyToAsync("perm-throws");
+
+        Assert.Equal("error", reply.GetProperty("subtype").GetString());
+        var error = reply.GetProperty("error").GetString()!;
+        var errorId = System.Text.RegularExpressions.Regex.Match(error, "err_[0-9a-f]{12}").Value;
+        Assert.NotEmpty(errorId);
+        Assert.Equal(include, error.Contains("secret connection string", StringComparison.Ordinal));
+        var logged = Assert.Single(logger.Entries, e => e.Message.Contains(errorId, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, logged.Level);
+        Assert.Equal("secret connection string", logged.Exception?.Message);
+    }
+
     private static string CanUseTool(string id) =>
         $$$"""{"type":"control_request","request_id":"{{{id}}}","request":{"subtype":"can_use_tool","tool_name":"Read","input":{"file_path":"/etc/hostname"},"tool_use_id":"toolu_1"}}""";
 
@@ -408,12 +436,12 @@ public sealed class ControlProtocolTests
 
         public JsonElement Initialize { get; }
 
-        public static async Task<FakeCli> StartAsync(ClaudeSessionOptions? options = null, TimeProvider? clock = null)
+        public static async Task<FakeCli> StartAsync(ClaudeSessionOptions? options = null, TimeProvider? clock = null, ILogger? logger = null)
         {
             options ??= new ClaudeSessionOptions();
             ClaudeSession.ValidateOptions(options);
             var transport = new FakeSessionTransport();
-            var session = new ClaudeSession(transport, options, NullLogger.Instance, clock ?? TimeProvider.System, TimeSpan.FromSeconds(2), "s-1");
+            var session = new ClaudeSession(transport, options, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, TimeSpan.FromSeconds(2), "s-1");
             var initializing = session.InitializeAsync(Ct);
             var init = await transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "control_request", Ct);
             var id = init.GetProperty("request_id").GetString();
