@@ -46,6 +46,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     private readonly SemaphoreSlim _turnLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _gate = new();
+    /// <summary>How many messages of a turn may wait unread before the reader (and so the CLI's stdout) waits for the consumer.</summary>
+    internal const int TurnBufferCapacity = 1024;
+
     private readonly string _requestPrefix = "req_" + Guid.NewGuid().ToString("N")[..8] + "_";
     private Task _reader = Task.CompletedTask;
     private Turn? _turn;
@@ -165,16 +168,27 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         return StreamTurnAsync(uuid => SerializeUserMessage(content, uuid), cancellationToken);
     }
 
-    /// <summary>Runs one turn to its end and returns its result with every message.</summary>
+    /// <summary>
+    /// Runs one turn to its end and returns its result with its messages. Partial stream events
+    /// (<see cref="StreamEventMessage"/>, from <see cref="ClaudeRunOptions.IncludePartialMessages"/>) are not kept: nobody
+    /// could watch them arrive here, and a long turn writes thousands. Use <see cref="SendAsync(string, CancellationToken)"/>
+    /// to stream them.
+    /// </summary>
     /// <param name="prompt">The user's text.</param>
     /// <param name="cancellationToken">Cancelling interrupts the turn (see <see cref="SendAsync(string, CancellationToken)"/>).</param>
     /// <returns>The turn's result; check <see cref="ClaudeRunResult.IsError"/> or call <see cref="ClaudeRunResult.EnsureSuccess"/>.</returns>
+    /// <exception cref="ClaudeTurnCanceledException">The token was cancelled; the exception carries the interrupted turn's result.</exception>
     public async Task<ClaudeRunResult> RunAsync(string prompt, CancellationToken cancellationToken = default)
     {
         var messages = new List<ClaudeMessage>();
         ResultMessage? result = null;
         await foreach (var message in SendAsync(prompt, cancellationToken).ConfigureAwait(false))
         {
+            if (message is StreamEventMessage)
+            {
+                continue;
+            }
+
             messages.Add(message);
             result = message as ResultMessage ?? result;
         }
@@ -443,7 +457,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
                 var message = ClaudeMessageParser.Parse(line);
                 if (message is not null)
                 {
-                    Route(message);
+                    await RouteAsync(message).ConfigureAwait(false);
                 }
             }
         }
@@ -496,7 +510,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             code, tail);
     }
 
-    private void Route(ClaudeMessage message)
+    private async ValueTask RouteAsync(ClaudeMessage message)
     {
         switch (message)
         {
@@ -530,7 +544,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             return;
         }
 
-        turn.Deliver(message);
+        await turn.DeliverAsync(message).ConfigureAwait(false);
     }
 
     private void DeliverOutOfTurn(ClaudeMessage message)
@@ -717,19 +731,25 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     }
 
     /// <summary>One turn: its messages, its end, and the interrupt that cancelling it sends.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "_stopBuffering has no timer and its registrations are disposed by WriteAsync; disposing it would race End/RequestCancel for nothing.")]
     private sealed class Turn(ClaudeSession session, string uuid)
     {
         private int _cancelRequested;
         private int _interruptsSent;
         private readonly long _started = Stopwatch.GetTimestamp();
         private readonly Activity? _activity = StartActivity(session);
+        private readonly CancellationTokenSource _stopBuffering = new();
         private ResultMessage? _result;
         private Exception? _failure;
 
         public string Uuid { get; } = uuid;
 
-        public Channel<ClaudeMessage> Messages { get; } = Channel.CreateUnbounded<ClaudeMessage>(
-            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+        /// <summary>
+        /// Bounded: a consumer that stops reading makes the reader wait, and so the CLI's stdout pipe, instead of growing memory
+        /// without limit. Once the turn is cancelled, nobody reads the rest, so it is dropped instead (see <see cref="DeliverAsync"/>).
+        /// </summary>
+        public Channel<ClaudeMessage> Messages { get; } = Channel.CreateBounded<ClaudeMessage>(
+            new BoundedChannelOptions(TurnBufferCapacity) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false, FullMode = BoundedChannelFullMode.Wait });
 
         /// <summary>Completes when the CLI has ended the turn (result, withdrawal) or the session failed.</summary>
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -739,10 +759,25 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         /// <summary>The turn's result once the CLI has sent it (read after <see cref="Ended"/>).</summary>
         public ResultMessage? Result => Volatile.Read(ref _result);
 
-        /// <summary>Called on the reader only.</summary>
-        public void Deliver(ClaudeMessage message)
+        /// <summary>Called on the reader only. Waits while the consumer has <see cref="TurnBufferCapacity"/> messages unread.</summary>
+        public async ValueTask DeliverAsync(ClaudeMessage message)
         {
-            Messages.Writer.TryWrite(message);
+            if (!CancelRequested && !Messages.Writer.TryWrite(message))
+            {
+                try
+                {
+                    await Messages.Writer.WriteAsync(message, _stopBuffering.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stopBuffering.IsCancellationRequested)
+                {
+                    // Cancelled while the buffer was full: the consumer will not read this message.
+                }
+                catch (ChannelClosedException)
+                {
+                    // The turn failed (fault, disposal) while the buffer was full.
+                }
+            }
+
             switch (message)
             {
                 case SystemInitMessage:
@@ -775,6 +810,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             {
                 return;
             }
+
+            // A reader waiting on a full buffer must get through to the result the interrupt produces.
+            _stopBuffering.Cancel();
 
             Interlocked.Increment(ref _interruptsSent);
             _ = session.InterruptTurnAsync(this);
@@ -814,6 +852,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
         private void End(Exception? failure)
         {
+            _stopBuffering.Cancel();
             if (failure is not null)
             {
                 _failure ??= failure;

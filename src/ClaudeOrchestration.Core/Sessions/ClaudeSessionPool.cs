@@ -31,6 +31,13 @@ public sealed class ClaudeSessionPoolOptions
     /// <see cref="ClaudeRunOptions.NoSessionPersistence"/>). Default <see langword="true"/>.
     /// </summary>
     public bool ResumeConversations { get; set; } = true;
+
+    /// <summary>
+    /// How long the pool remembers the conversation of a key whose session it closed (for idleness or the cap), so that the
+    /// key resumes it when it comes back. After that the key starts a blank conversation, and the memory is freed. Checked
+    /// every <see cref="IdleCheckInterval"/>. Default 24 hours.
+    /// </summary>
+    public TimeSpan ConversationRetention { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>Checks <see cref="ClaudeSessionPoolOptions"/>; each message says how to fix the value.</summary>
@@ -49,6 +56,11 @@ internal sealed class ClaudeSessionPoolOptionsValidator : IValidateOptions<Claud
         if (options.IdleTimeout <= TimeSpan.Zero)
         {
             builder.AddError($"IdleTimeout must be positive (got {options.IdleTimeout}); 00:10:00 is a good default.", nameof(options.IdleTimeout));
+        }
+
+        if (options.ConversationRetention <= TimeSpan.Zero)
+        {
+            builder.AddError($"ConversationRetention must be positive (got {options.ConversationRetention}); 1.00:00:00 is a good default.", nameof(options.ConversationRetention));
         }
 
         if (options.IdleCheckInterval <= TimeSpan.Zero || options.IdleCheckInterval > TimeSpan.FromDays(1))
@@ -79,7 +91,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _conversations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string SessionId, long RememberedAt)> _conversations = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ITimer _timer;
@@ -119,6 +131,18 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             lock (_gate)
             {
                 return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>How many closed sessions' conversations the pool remembers for their keys (for tests).</summary>
+    internal int RememberedConversationCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _conversations.Count;
             }
         }
     }
@@ -366,7 +390,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
         string? conversation;
         lock (_gate)
         {
-            _conversations.TryGetValue(entry.Key, out conversation);
+            conversation = _conversations.TryGetValue(entry.Key, out var remembered) ? remembered.SessionId : null;
         }
 
         return Task.Run(async () =>
@@ -464,6 +488,14 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             {
                 SignalCapacity();
             }
+
+            foreach (var (key, (_, rememberedAt)) in _conversations.ToArray())
+            {
+                if (_time.GetElapsedTime(rememberedAt, now) >= _options.ConversationRetention)
+                {
+                    _conversations.Remove(key);
+                }
+            }
         }
     }
 
@@ -471,7 +503,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     {
         if (entry.Session.IsCompletedSuccessfully && entry.Session.Result.SessionId is { } id)
         {
-            _conversations[entry.Key] = id;
+            _conversations[entry.Key] = (id, _time.GetTimestamp());
         }
     }
 

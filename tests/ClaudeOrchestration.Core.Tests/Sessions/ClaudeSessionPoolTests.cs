@@ -239,6 +239,40 @@ public sealed class ClaudeSessionPoolTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.GetOrCreateAsync("x", cancellationToken: Ct));
     }
 
+    [Fact]
+    public async Task ConversationRetention_KeyComesBackAfterIt_ConversationIsForgottenAndANewOneStarts()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var clock = new FakeTimeProvider();
+        await using var pool = CreatePool(
+            env,
+            new ClaudeSessionPoolOptions { IdleTimeout = TimeSpan.FromMinutes(5), IdleCheckInterval = TimeSpan.FromMinutes(1), ConversationRetention = TimeSpan.FromMinutes(30) },
+            clock);
+        string firstSessionId;
+        ClaudeSession first;
+        await using (var lease = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct))
+        {
+            first = lease.Session;
+            firstSessionId = (await lease.Session.RunAsync("remember HERON", Ct)).SessionId;
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(1, pool.RememberedConversationCount);
+        await first.Completion.WaitAsync(Ct);
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(1, pool.RememberedConversationCount);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, pool.RememberedConversationCount);
+
+        await using var next = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct);
+        var answer = await next.Session.RunAsync("what did I say", Ct);
+
+        Assert.NotEqual(firstSessionId, answer.SessionId);
+        var request = env.Server.Requests.Last(r => !r.IsSideCall && r.LatestUserText.Contains("what did I say", StringComparison.Ordinal));
+        Assert.DoesNotContain("HERON", request.RawBody, StringComparison.Ordinal);
+    }
+
     private static ClaudeSessionPool CreatePool(OfflineSessions env, ClaudeSessionPoolOptions options, TimeProvider? clock = null) =>
         new(env.Factory, Options.Create(options), timeProvider: clock);
 }

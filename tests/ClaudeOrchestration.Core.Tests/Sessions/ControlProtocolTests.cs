@@ -411,6 +411,60 @@ public sealed class ControlProtocolTests
         Assert.Equal("secret connection string", logged.Exception?.Message);
     }
 
+    [Fact]
+    public async Task SendAsync_ConsumerStopsReading_ReaderWaitsAtTheBufferBoundThenDeliversEverythingInOrder()
+    {
+        await using var cli = await FakeCli.StartAsync();
+        const int flood = (2 * ClaudeSession.TurnBufferCapacity) + 10;
+        await using var turn = cli.Session.SendAsync("flood me", Ct).GetAsyncEnumerator(Ct);
+        var first = turn.MoveNextAsync();
+        await cli.Transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "user", Ct);
+        var readsBefore = cli.Transport.Reads;
+        for (var i = 0; i < flood; i++)
+        {
+            cli.Transport.Emit($$"""{"type":"flood","n":{{i}}}""");
+        }
+
+        Assert.True(await first);
+        // The consumer took one message, the buffer holds the bound, and the reader holds one more, waiting for room: it reads
+        // no further line (unbounded, it would read the whole flood).
+        var bound = readsBefore + ClaudeSession.TurnBufferCapacity + 2;
+        await cli.Transport.ReadsReached(bound).WaitAsync(Ct);
+        Assert.Equal(bound, cli.Transport.Reads);
+
+        var seen = new List<int> { ((UnknownMessage)turn.Current).Raw.GetProperty("n").GetInt32() };
+        while (seen.Count < flood && await turn.MoveNextAsync())
+        {
+            seen.Add(((UnknownMessage)turn.Current).Raw.GetProperty("n").GetInt32());
+        }
+
+        cli.Transport.Emit(Result);
+        Assert.True(await turn.MoveNextAsync());
+        Assert.IsType<ResultMessage>(turn.Current);
+        Assert.False(await turn.MoveNextAsync());
+        Assert.Equal(Enumerable.Range(0, flood), seen);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithPartialStreamEvents_DoesNotKeepThem()
+    {
+        await using var cli = await FakeCli.StartAsync();
+
+        var run = cli.Session.RunAsync("stream", Ct);
+        await cli.Transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "user", Ct);
+        cli.Transport.Emit(Init);
+        for (var i = 0; i < 50; i++)
+        {
+            cli.Transport.Emit("""{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}},"session_id":"s-1","uuid":"u"}""");
+        }
+
+        cli.Transport.Emit(Result);
+        var result = await run;
+
+        Assert.DoesNotContain(result.Messages, m => m is StreamEventMessage);
+        Assert.Collection(result.Messages, m => Assert.IsType<SystemInitMessage>(m), m => Assert.IsType<ResultMessage>(m));
+    }
+
     private static string CanUseTool(string id) =>
         $$$"""{"type":"control_request","request_id":"{{{id}}}","request":{"subtype":"can_use_tool","tool_name":"Read","input":{"file_path":"/etc/hostname"},"tool_use_id":"toolu_1"}}""";
 
