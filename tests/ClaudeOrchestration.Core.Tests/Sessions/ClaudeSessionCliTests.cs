@@ -82,6 +82,11 @@ public sealed class ClaudeSessionCliTests
         var next = await session.RunAsync("hello again", Ct);
         Assert.Equal("After the interrupt.", next.Text);
         Assert.Equal(ClaudeSessionState.Idle, session.State);
+
+        // The CLI merged the cut-off prompt into the next user message: LatestUserText still has it, NewestUserText does not.
+        var after = env.Server.Requests.Last(r => !r.IsSideCall);
+        Assert.Contains("SLOW please", after.LatestUserText, StringComparison.Ordinal);
+        Assert.Equal("hello again", after.NewestUserText);
     }
 
     [Fact]
