@@ -400,6 +400,10 @@ public sealed partial class ClaudeSession
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.RunOptions, nameof(ClaudeSessionOptions.RunOptions));
+        if (OneShotSettingError(options.RunOptions) is { } oneShot)
+        {
+            throw new ArgumentException(oneShot, nameof(options));
+        }
         RegisterHooks(options.Hooks);
         IndexMcpServers(options.SdkMcpServers);
         ArgumentNullException.ThrowIfNull(options.SdkMcpServerFactories, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
@@ -414,6 +418,27 @@ public sealed partial class ClaudeSession
         {
             CheckTimeout(nameof(ClaudeSessionOptions.CallbackTimeout), callbackTimeout);
         }
+    }
+
+    /// <summary>
+    /// Settings of <see cref="ClaudeRunOptions"/> that only <c>ClaudeClient</c>'s one-shot runs have a meaning for. Silently
+    /// ignoring them would let a caller believe a session is bounded or prioritised when it is not.
+    /// </summary>
+    private static string? OneShotSettingError(ClaudeRunOptions run)
+    {
+        if (run.Timeout is { } timeout)
+        {
+            return $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.Timeout ({timeout}) bounds a one-shot run; a session has no overall deadline. Leave it null and bound each turn with the token you give SendAsync/RunAsync (e.g. new CancellationTokenSource(timeout)).";
+        }
+
+        if (run.TaskId is not null)
+        {
+            return $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.TaskId ('{run.TaskId}') names a one-shot run in ClaudeClient's task list; a session is identified by its SessionId (or its pool key). Leave it null.";
+        }
+
+        return run.Priority != 0
+            ? $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.Priority ({run.Priority}) orders one-shot runs waiting for ClaudeClient's process slots; sessions do not take those slots (cap them with ClaudeSessionPoolOptions.MaxSessions). Leave it 0."
+            : null;
     }
 
     /// <summary>The longest timeout timers accept (about 49.7 days); use <see langword="null"/> where "none" is allowed.</summary>

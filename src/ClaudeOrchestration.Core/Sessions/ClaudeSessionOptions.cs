@@ -4,15 +4,30 @@ namespace ClaudeOrchestration.Sessions;
 
 /// <summary>Settings for one long-lived <see cref="ClaudeSession"/>.</summary>
 /// <remarks>
-/// The CLI flags come from <see cref="RunOptions"/>, exactly as for a one-shot run, except that
-/// <see cref="ClaudeRunOptions.SystemPrompt"/>, <see cref="ClaudeRunOptions.AppendSystemPrompt"/> and
-/// <see cref="ClaudeRunOptions.JsonSchema"/> travel in the <c>initialize</c> control request rather than on the command
-/// line (no argv length limit applies to them), and <see cref="ClaudeRunOptions.Timeout"/>,
-/// <see cref="ClaudeRunOptions.TaskId"/> and <see cref="ClaudeRunOptions.Priority"/> do not apply to a session.
+/// <para>
+/// The CLI flags come from <see cref="RunOptions"/>, exactly as for a one-shot run, with these differences:
+/// </para>
+/// <list type="bullet">
+/// <item><see cref="ClaudeRunOptions.SystemPrompt"/>, <see cref="ClaudeRunOptions.AppendSystemPrompt"/> and
+/// <see cref="ClaudeRunOptions.JsonSchema"/> travel in the <c>initialize</c> control request rather than on the command line
+/// (no argv length limit applies to them).</item>
+/// <item><see cref="ClaudeRunOptions.SessionId"/>, <see cref="ClaudeRunOptions.Resume"/>,
+/// <see cref="ClaudeRunOptions.ForkSession"/> and <see cref="ClaudeRunOptions.ContinueConversation"/> choose the
+/// conversation the process starts on; <see cref="ClaudeSession.ResumeAsync"/> and <see cref="ClaudeSession.ForkAsync"/> set
+/// them for you.</item>
+/// <item><see cref="ClaudeRunOptions.Timeout"/>, <see cref="ClaudeRunOptions.TaskId"/> and
+/// <see cref="ClaudeRunOptions.Priority"/> belong to <c>ClaudeClient</c>'s one-shot runs and cannot apply to a session:
+/// setting one makes <see cref="ClaudeSessionFactory.StartAsync"/> throw <see cref="ArgumentException"/>. Bound a turn with
+/// the token given to <see cref="ClaudeSession.SendAsync(string, CancellationToken)"/> instead.</item>
+/// </list>
 /// </remarks>
 public sealed class ClaudeSessionOptions
 {
-    /// <summary>The CLI flags (model, tools, permission mode, working directory, resume, environment, …). Default: none.</summary>
+    /// <summary>
+    /// The CLI flags (model, tools, permission mode, working directory, resume, environment, …). Default: none.
+    /// <see cref="ClaudeRunOptions.Timeout"/>, <see cref="ClaudeRunOptions.TaskId"/> and <see cref="ClaudeRunOptions.Priority"/>
+    /// must stay unset (see the remarks on <see cref="ClaudeSessionOptions"/>).
+    /// </summary>
     public ClaudeRunOptions RunOptions { get; init; } = new();
 
     /// <summary>

@@ -465,6 +465,46 @@ public sealed class ControlProtocolTests
         Assert.Collection(result.Messages, m => Assert.IsType<SystemInitMessage>(m), m => Assert.IsType<ResultMessage>(m));
     }
 
+    [Theory]
+    [InlineData("Timeout")]
+    [InlineData("TaskId")]
+    [InlineData("Priority")]
+    public async Task StartAsync_OneShotOnlyRunOption_ThrowsBeforeSpawningAndNamesIt(string setting)
+    {
+        var run = setting switch
+        {
+            "Timeout" => new ClaudeRunOptions { Timeout = TimeSpan.FromMinutes(1) },
+            "TaskId" => new ClaudeRunOptions { TaskId = "t-1" },
+            _ => new ClaudeRunOptions { Priority = 5 },
+        };
+        var factory = ClaudeSessionFactory.Create(new ClaudeOrchestrationOptions { CliPath = "/nonexistent/claude" });
+
+        var rejected = await Assert.ThrowsAsync<ArgumentException>(() => factory.StartAsync(new ClaudeSessionOptions { RunOptions = run }, Ct));
+
+        Assert.Equal("options", rejected.ParamName);
+        Assert.Contains("ClaudeRunOptions." + setting, rejected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PermissionAndHook_UpdatedInputAsJsonElement_IsSentLikeAJsonObject()
+    {
+        var rewritten = JsonDocument.Parse("""{"file_path":"/tmp/elsewhere"}""").RootElement.Clone();
+        await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions
+        {
+            CanUseTool = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Allow(rewritten)),
+            Hooks = [new ClaudeHookMatcher { Event = "PreToolUse", Callbacks = [(_, _) => ValueTask.FromResult(ClaudeHookOutput.RewriteToolInput(rewritten))] }],
+        });
+
+        cli.Transport.Emit(CanUseTool("perm-element"));
+        var permission = await cli.ReplyToAsync("perm-element");
+        cli.Transport.Emit("""{"type":"control_request","request_id":"hook-element","request":{"subtype":"hook_callback","callback_id":"hook_0","input":{"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/etc/hostname"}}}}""");
+        var hook = await cli.ReplyToAsync("hook-element");
+
+        Assert.Equal("/tmp/elsewhere", permission.GetProperty("response").GetProperty("updatedInput").GetProperty("file_path").GetString());
+        Assert.Equal("/tmp/elsewhere", hook.GetProperty("response").GetProperty("hookSpecificOutput").GetProperty("updatedInput").GetProperty("file_path").GetString());
+        Assert.Throws<ArgumentException>(() => ClaudePermissionResult.Allow(JsonDocument.Parse("[1]").RootElement.Clone()));
+    }
+
     private static string CanUseTool(string id) =>
         $$$"""{"type":"control_request","request_id":"{{{id}}}","request":{"subtype":"can_use_tool","tool_name":"Read","input":{"file_path":"/etc/hostname"},"tool_use_id":"toolu_1"}}""";
 
