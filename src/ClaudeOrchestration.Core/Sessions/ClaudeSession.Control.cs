@@ -284,7 +284,7 @@ public sealed partial class ClaudeSession
         }
     }
 
-    private async Task SendInterruptQuietlyAsync()
+    internal async Task SendInterruptQuietlyAsync()
     {
         try
         {
@@ -318,10 +318,10 @@ public sealed partial class ClaudeSession
     private void WriteInitializeFields(Utf8JsonWriter w)
     {
         var run = _options.RunOptions;
-        if (HookRegistrations.Count > 0)
+        if (_callbacks.HookRegistrations.Count > 0)
         {
             w.WriteStartObject("hooks"u8);
-            foreach (var (eventName, matchers) in HookRegistrations)
+            foreach (var (eventName, matchers) in _callbacks.HookRegistrations)
             {
                 w.WriteStartArray(eventName);
                 foreach (var (matcher, ids, timeout) in matchers)
@@ -353,10 +353,10 @@ public sealed partial class ClaudeSession
             w.WriteEndObject();
         }
 
-        if (McpServers.Count > 0)
+        if (_callbacks.McpServers.Count > 0)
         {
             w.WriteStartArray("sdkMcpServers"u8);
-            foreach (var name in McpServers.Keys)
+            foreach (var name in _callbacks.McpServers.Keys)
             {
                 w.WriteStringValue(name);
             }
@@ -404,8 +404,8 @@ public sealed partial class ClaudeSession
         {
             throw new ArgumentException(oneShot, nameof(options));
         }
-        RegisterHooks(options.Hooks);
-        IndexMcpServers(options.SdkMcpServers);
+        SessionCallbacks.RegisterHooks(options.Hooks);
+        SessionCallbacks.IndexMcpServers(options.SdkMcpServers);
         ArgumentNullException.ThrowIfNull(options.SdkMcpServerFactories, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
         foreach (var factory in options.SdkMcpServerFactories)
         {
@@ -444,7 +444,7 @@ public sealed partial class ClaudeSession
     /// <summary>The longest timeout timers accept (about 49.7 days); use <see langword="null"/> where "none" is allowed.</summary>
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    private static void CheckTimeout(string name, TimeSpan timeout)
+    internal static void CheckTimeout(string name, TimeSpan timeout)
     {
         if (timeout <= TimeSpan.Zero || timeout > MaxTimeout)
         {
@@ -452,73 +452,7 @@ public sealed partial class ClaudeSession
         }
     }
 
-    private static (Dictionary<string, (ClaudeHookCallback, TimeSpan?)>, Dictionary<string, List<(string?, List<string>, TimeSpan?)>>) RegisterHooks(
-        IReadOnlyList<ClaudeHookMatcher> hooks)
-    {
-        var callbacks = new Dictionary<string, (ClaudeHookCallback, TimeSpan?)>(StringComparer.Ordinal);
-        var registrations = new Dictionary<string, List<(string?, List<string>, TimeSpan?)>>(StringComparer.Ordinal);
-        foreach (var hook in hooks ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(hook, nameof(ClaudeSessionOptions.Hooks));
-            ArgumentException.ThrowIfNullOrWhiteSpace(hook.Event, nameof(ClaudeHookMatcher.Event));
-            if (hook.Callbacks is not { Count: > 0 })
-            {
-                throw new ArgumentException($"The {hook.Event} hook matcher '{hook.Matcher}' has no callbacks.", nameof(hooks));
-            }
-
-            if (hook.Timeout is { } timeout)
-            {
-                CheckTimeout($"the {hook.Event} hook's Timeout", timeout);
-            }
-
-            var ids = new List<string>();
-            foreach (var callback in hook.Callbacks)
-            {
-                ArgumentNullException.ThrowIfNull(callback, nameof(ClaudeHookMatcher.Callbacks));
-                var id = "hook_" + callbacks.Count.ToString(CultureInfo.InvariantCulture);
-                callbacks[id] = (callback, hook.Timeout);
-                ids.Add(id);
-            }
-
-            if (!registrations.TryGetValue(hook.Event, out var list))
-            {
-                registrations[hook.Event] = list = [];
-            }
-
-            list.Add((hook.Matcher, ids, hook.Timeout));
-        }
-
-        return (callbacks, registrations);
-    }
-
-    private static Dictionary<string, IClaudeSdkMcpServer> IndexMcpServers(IReadOnlyList<IClaudeSdkMcpServer> servers)
-    {
-        var index = new Dictionary<string, IClaudeSdkMcpServer>(StringComparer.Ordinal);
-        foreach (var server in servers ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(server, nameof(ClaudeSessionOptions.SdkMcpServers));
-            ArgumentException.ThrowIfNullOrWhiteSpace(server.Name, nameof(IClaudeSdkMcpServer.Name));
-            if (!index.TryAdd(server.Name, server))
-            {
-                throw new ArgumentException($"Two in-process MCP servers are named '{server.Name}'; names must be unique in a session.", nameof(servers));
-            }
-        }
-
-        return index;
-    }
-
-    /// <summary>Indexes the caller's instances and creates this process's own servers from the factories.</summary>
-    private Dictionary<string, IClaudeSdkMcpServer> CreateMcpServers()
-    {
-        foreach (var factory in _options.SdkMcpServerFactories)
-        {
-            OwnedMcpServers.Add(factory() ?? throw new InvalidOperationException("A ClaudeSessionOptions.SdkMcpServerFactories entry returned null."));
-        }
-
-        return IndexMcpServers([.. _options.SdkMcpServers, .. OwnedMcpServers]);
-    }
-
-    private static string? ReadString(JsonElement? element, ReadOnlySpan<byte> name) =>
+    internal static string? ReadString(JsonElement? element, ReadOnlySpan<byte> name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;

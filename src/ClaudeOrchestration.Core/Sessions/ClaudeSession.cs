@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using ClaudeOrchestration.Client;
 using ClaudeOrchestration.Diagnostics;
 using ClaudeOrchestration.Messages;
@@ -42,7 +40,6 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     private readonly IDisposable? _resources;
     private readonly Func<ClaudeSessionOptions, CancellationToken, Task<ClaudeSession>>? _opener;
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, InFlightCallback> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _turnLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _gate = new();
@@ -50,8 +47,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     internal const int TurnBufferCapacity = 1024;
 
     private readonly string _requestPrefix = "req_" + Guid.NewGuid().ToString("N")[..8] + "_";
+    private readonly SessionCallbacks _callbacks;
     private Task _reader = Task.CompletedTask;
-    private Turn? _turn;
+    private SessionTurn? _turn;
     private string? _sessionId;
     private ClaudeSessionState _state = ClaudeSessionState.Starting;
     private Exception? _fault;
@@ -78,7 +76,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         _resources = resources;
         _opener = opener;
         _lastActivityTimestamp = time.GetTimestamp();
-        (HookCallbacks, HookRegistrations) = RegisterHooks(options.Hooks);
+        _callbacks = new SessionCallbacks(options, logger, time, () => SessionId, WriteFrameAsync, _lifetime.Token);
     }
 
     /// <summary>
@@ -125,14 +123,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     internal Task Completion => _transport.Exited;
 
-    private Dictionary<string, (ClaudeHookCallback Callback, TimeSpan? Timeout)> HookCallbacks { get; }
+    internal ILogger Logger => _logger;
 
-    private Dictionary<string, List<(string? Matcher, List<string> Ids, TimeSpan? Timeout)>> HookRegistrations { get; }
-
-    /// <summary>The servers of this process: the caller's instances plus those created by the factories (owned, disposed on close).</summary>
-    private Dictionary<string, IClaudeSdkMcpServer> McpServers { get; set; } = new(StringComparer.Ordinal);
-
-    private List<IClaudeSdkMcpServer> OwnedMcpServers { get; } = [];
+    /// <summary>How many CLI → host callbacks are running now (for tests and diagnostics).</summary>
+    internal int InFlightCallbackCount => _callbacks.InFlightCount;
 
     /// <summary>
     /// Sends a prompt and streams the turn's messages, ending with its <see cref="ResultMessage"/>. The prompt is written
@@ -232,7 +226,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     {
         try
         {
-            McpServers = CreateMcpServers();
+            _callbacks.CreateMcpServers();
         }
         catch
         {
@@ -303,14 +297,14 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     private async IAsyncEnumerable<ClaudeMessage> StreamTurnAsync(Func<string, byte[]> serialize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _turnLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Turn? turn = null;
+        SessionTurn? turn = null;
         try
         {
             turn = BeginTurn();
             var line = serialize(turn.Uuid);
 
             // Registered before the write: a caller must be able to cancel a turn whose prompt the CLI is not reading.
-            using var registration = cancellationToken.Register(static state => ((Turn)state!).RequestCancel(), turn);
+            using var registration = cancellationToken.Register(static state => ((SessionTurn)state!).RequestCancel(), turn);
             await WriteTurnAsync(turn, line).ConfigureAwait(false);
 
             // Not the caller's token: a cancelled turn is drained to its end (interrupt, result) before it throws.
@@ -346,19 +340,19 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private Turn BeginTurn()
+    private SessionTurn BeginTurn()
     {
         lock (_gate)
         {
             ThrowIfUnusable();
-            var turn = new Turn(this, Guid.NewGuid().ToString());
+            var turn = new SessionTurn(this, Guid.NewGuid().ToString());
             _turn = turn;
             _state = ClaudeSessionState.Running;
             return turn;
         }
     }
 
-    private async Task WriteTurnAsync(Turn turn, byte[] line)
+    private async Task WriteTurnAsync(SessionTurn turn, byte[] line)
     {
         try
         {
@@ -371,7 +365,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private async Task EndTurnAsync(Turn turn)
+    private async Task EndTurnAsync(SessionTurn turn)
     {
         if (!turn.Ended.Task.IsCompleted)
         {
@@ -411,7 +405,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     }
 
     /// <summary>Sent when a turn is cancelled: interrupt, wait for the end, kill when the CLI does not comply.</summary>
-    private async Task InterruptTurnAsync(Turn turn)
+    internal async Task InterruptTurnAsync(SessionTurn turn)
     {
         Log.TurnInterrupting(_logger, SessionId);
         var deadline = _time.GetTimestamp();
@@ -518,15 +512,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
                 CompletePending(response);
                 return;
             case ControlRequestMessage request:
-                DispatchCallback(request);
+                _callbacks.Dispatch(request);
                 return;
             case ControlCancelRequestMessage cancel:
-                if (_inFlight.TryGetValue(cancel.RequestId, out var callback))
-                {
-                    Log.CallbackCancelledByCli(_logger, SessionId, cancel.RequestId);
-                    callback.CancelByCli();
-                }
-
+                _callbacks.CancelByCli(cancel.RequestId);
                 return;
             case KeepAliveMessage:
                 return;
@@ -562,7 +551,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     private async Task FaultAsync(Exception failure)
     {
-        Turn? turn;
+        SessionTurn? turn;
         lock (_gate)
         {
             if (_state is ClaudeSessionState.Faulted or ClaudeSessionState.Closed)
@@ -584,7 +573,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         SessionTelemetry.Faults.Add(1);
         turn?.Fail(failure);
         FailPending(failure);
-        CancelCallbacks();
+        _callbacks.CancelAll();
         await _transport.TerminateAsync().ConfigureAwait(false);
     }
 
@@ -599,23 +588,15 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private void CancelCallbacks()
-    {
-        foreach (var callback in _inFlight.Values)
-        {
-            callback.CancelBySession();
-        }
-    }
-
     private async Task DisposeCoreAsync()
     {
-        Turn? turn;
+        SessionTurn? turn;
         bool busy;
         bool wasLive;
         lock (_gate)
         {
             wasLive = _state is ClaudeSessionState.Idle or ClaudeSessionState.Running;
-            busy = _state == ClaudeSessionState.Running || !_inFlight.IsEmpty;
+            busy = _state == ClaudeSessionState.Running || !_callbacks.IsIdle;
             if (_state != ClaudeSessionState.Faulted)
             {
                 _state = ClaudeSessionState.Closed;
@@ -633,7 +614,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         turn?.Fail(disposed);
         FailPending(disposed);
-        CancelCallbacks();
+        _callbacks.CancelAll();
 
         if (!busy)
         {
@@ -655,27 +636,8 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         await _transport.DisposeAsync().ConfigureAwait(false);
 
         // Callbacks were cancelled above; a well-behaved one returns promptly. Do not hang on one that ignores its token.
-        var callbacks = _inFlight.Values.Select(c => c.Task).ToArray();
-        try
-        {
-            await Task.WhenAll(callbacks).WaitAsync(_gracePeriod, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Logged by nobody on purpose: the callback's owner ignored cancellation; the process is already gone.
-        }
-
-        foreach (var server in OwnedMcpServers)
-        {
-            if (server is IAsyncDisposable asyncDisposable)
-            {
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-            }
-            else if (server is IDisposable disposable)
-            {
-                disposable.Dispose();
-            }
-        }
+        await _callbacks.WaitForCallbacksAsync(_gracePeriod).ConfigureAwait(false);
+        await _callbacks.DisposeOwnedServersAsync().ConfigureAwait(false);
 
         Log.SessionClosed(_logger, SessionId, ProcessId);
         _resources?.Dispose();
@@ -728,152 +690,5 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
 
         return _transport.WriteLineAsync(buffer.WrittenMemory, cancellationToken);
-    }
-
-    /// <summary>One turn: its messages, its end, and the interrupt that cancelling it sends.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "_stopBuffering has no timer and its registrations are disposed by WriteAsync; disposing it would race End/RequestCancel for nothing.")]
-    private sealed class Turn(ClaudeSession session, string uuid)
-    {
-        private int _cancelRequested;
-        private int _interruptsSent;
-        private readonly long _started = Stopwatch.GetTimestamp();
-        private readonly Activity? _activity = StartActivity(session);
-        private readonly CancellationTokenSource _stopBuffering = new();
-        private ResultMessage? _result;
-        private Exception? _failure;
-
-        public string Uuid { get; } = uuid;
-
-        /// <summary>
-        /// Bounded: a consumer that stops reading makes the reader wait, and so the CLI's stdout pipe, instead of growing memory
-        /// without limit. Once the turn is cancelled, nobody reads the rest, so it is dropped instead (see <see cref="DeliverAsync"/>).
-        /// </summary>
-        public Channel<ClaudeMessage> Messages { get; } = Channel.CreateBounded<ClaudeMessage>(
-            new BoundedChannelOptions(TurnBufferCapacity) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false, FullMode = BoundedChannelFullMode.Wait });
-
-        /// <summary>Completes when the CLI has ended the turn (result, withdrawal) or the session failed.</summary>
-        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
-
-        /// <summary>The turn's result once the CLI has sent it (read after <see cref="Ended"/>).</summary>
-        public ResultMessage? Result => Volatile.Read(ref _result);
-
-        /// <summary>Called on the reader only. Waits while the consumer has <see cref="TurnBufferCapacity"/> messages unread.</summary>
-        public async ValueTask DeliverAsync(ClaudeMessage message)
-        {
-            if (!CancelRequested && !Messages.Writer.TryWrite(message))
-            {
-                try
-                {
-                    await Messages.Writer.WriteAsync(message, _stopBuffering.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (_stopBuffering.IsCancellationRequested)
-                {
-                    // Cancelled while the buffer was full: the consumer will not read this message.
-                }
-                catch (ChannelClosedException)
-                {
-                    // The turn failed (fault, disposal) while the buffer was full.
-                }
-            }
-
-            switch (message)
-            {
-                case SystemInitMessage:
-                    if (CancelRequested && Volatile.Read(ref _interruptsSent) == 1)
-                    {
-                        // An interrupt that reached the CLI before the turn began can be a no-op; repeat it now the turn runs.
-                        Interlocked.Increment(ref _interruptsSent);
-                        _ = session.SendInterruptQuietlyAsync();
-                    }
-
-                    break;
-                case ResultMessage result:
-                    Volatile.Write(ref _result, result);
-                    End(null);
-                    break;
-                case CommandLifecycleMessage { State: "cancelled" }:
-                    // The prompt was withdrawn before it ran (an interrupt with queued messages): no result will come.
-                    End(null);
-                    break;
-            }
-        }
-
-        public void Fail(Exception failure) => End(failure);
-
-        public void NoteWriteFailure(Exception ex) => _failure ??= ex;
-
-        public void RequestCancel()
-        {
-            if (Interlocked.Exchange(ref _cancelRequested, 1) != 0 || Ended.Task.IsCompleted)
-            {
-                return;
-            }
-
-            // A reader waiting on a full buffer must get through to the result the interrupt produces.
-            _stopBuffering.Cancel();
-
-            Interlocked.Increment(ref _interruptsSent);
-            _ = session.InterruptTurnAsync(this);
-        }
-
-        public void Finish()
-        {
-            var elapsed = Stopwatch.GetElapsedTime(_started);
-            var tags = new TagList();
-            if (_result is { } result)
-            {
-                tags.Add("claude.result.subtype", result.Subtype);
-                _activity?.SetTag("claude.result.subtype", result.Subtype);
-                _activity?.SetTag("claude.terminal_reason", result.TerminalReason);
-                _activity?.SetTag("gen_ai.usage.input_tokens", result.Usage?.InputTokens);
-                _activity?.SetTag("gen_ai.usage.output_tokens", result.Usage?.OutputTokens);
-                if (result.IsError)
-                {
-                    _activity?.SetStatus(ActivityStatusCode.Error, result.Subtype);
-                }
-
-                Log.TurnFinished(session._logger, session.SessionId, result.Subtype, result.TerminalReason);
-            }
-            else if (_failure is { } failure)
-            {
-                tags.Add("error.type", failure.GetType().Name);
-                _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
-            }
-            else if (CancelRequested)
-            {
-                tags.Add("error.type", nameof(OperationCanceledException));
-            }
-
-            SessionTelemetry.TurnDuration.Record(elapsed.TotalSeconds, tags);
-            _activity?.Dispose();
-        }
-
-        private void End(Exception? failure)
-        {
-            _stopBuffering.Cancel();
-            if (failure is not null)
-            {
-                _failure ??= failure;
-                Messages.Writer.TryComplete(failure);
-            }
-            else
-            {
-                Messages.Writer.TryComplete();
-            }
-
-            Ended.TrySetResult();
-        }
-
-        private static Activity? StartActivity(ClaudeSession session)
-        {
-            var activity = ClaudeTelemetry.Source.StartActivity("claude.session.turn", ActivityKind.Client);
-            activity?.SetTag("gen_ai.system", "anthropic");
-            activity?.SetTag("gen_ai.operation.name", "invoke_agent");
-            activity?.SetTag("claude.session.id", session.SessionId);
-            activity?.SetTag("process.pid", session.ProcessId);
-            return activity;
-        }
     }
 }
