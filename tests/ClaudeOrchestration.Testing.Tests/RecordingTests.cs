@@ -9,6 +9,52 @@ public sealed class RecordingTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Requests_UserMessageMergedAfterAnInterrupt_NewestUserTextIsOnlyTheNewPromptAndRulesOnItDoNotFireAgain()
+    {
+        await using var server = await ScriptedMessagesServer.StartAsync(cancellationToken: Ct);
+        server.When(r => r.NewestUserText.Contains("SLOW please", StringComparison.Ordinal), ScriptedReply.Text("slow rule"));
+        // The shape the CLI 2.1.330 sends for the turn after an interrupted one (seen with the real CLI).
+        var body = MessagesApi.Body("unused");
+        body["messages"] = new System.Text.Json.Nodes.JsonArray
+        {
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = new System.Text.Json.Nodes.JsonArray
+                {
+                    new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["text"] = "<system-reminder>\nnoise\n</system-reminder>" },
+                    new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["text"] = "SLOW please\n" },
+                    new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["text"] = "[Request interrupted by user]\n" },
+                    new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["text"] = "hello again" },
+                },
+            },
+        };
+        using var http = new HttpClient();
+
+        using var response = await MessagesApi.PostAsync(http, server, body, Ct);
+        await response.Content.ReadAsStringAsync(Ct);
+        var recorded = server.Requests.Single();
+
+        Assert.Equal("SLOW please\n\n[Request interrupted by user]\n\nhello again", recorded.LatestUserText);
+        Assert.Equal("hello again", recorded.NewestUserText);
+        Assert.NotEqual(ReplySource.Rule, recorded.ReplySource);
+    }
+
+    [Fact]
+    public async Task Requests_NoInterrupt_NewestUserTextEqualsLatestUserText()
+    {
+        await using var server = await ScriptedMessagesServer.StartAsync(cancellationToken: Ct);
+        using var http = new HttpClient();
+
+        using var response = await MessagesApi.PostAsync(http, server, MessagesApi.Body("plain prompt"), Ct);
+        await response.Content.ReadAsStringAsync(Ct);
+        var recorded = server.Requests.Single();
+
+        Assert.Equal("plain prompt", recorded.NewestUserText);
+        Assert.Equal(recorded.LatestUserText, recorded.NewestUserText);
+    }
+
+    [Fact]
     public async Task Requests_CliShapedPrompt_RecordsTheFieldsAndNeverTheApiKey()
     {
         await using var server = await ScriptedMessagesServer.StartAsync(cancellationToken: Ct);

@@ -87,7 +87,7 @@ public sealed class ClaudeRunResult
             Text = result.Result,
             StructuredOutput = result.StructuredOutput,
             SessionId = result.SessionId ?? string.Empty,
-            TotalCostUsd = (decimal)result.TotalCostUsd,
+            TotalCostUsd = result.TotalCostUsd,
             InputTokens = usage is null ? 0 : usage.InputTokens + usage.CacheCreationInputTokens + usage.CacheReadInputTokens,
             OutputTokens = usage?.OutputTokens ?? 0,
             NumTurns = result.NumTurns,

@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(205, LogLevel.Debug, "Session {SessionId}: the CLI sent control request {Subtype} ({RequestId}).")]
     public static partial void ControlRequestReceived(ILogger logger, string? sessionId, string? subtype, string requestId);
 
-    [LoggerMessage(206, LogLevel.Warning, "Session {SessionId}: the callback for control request {Subtype} ({RequestId}) failed; the CLI got an error reply.")]
-    public static partial void CallbackFailed(ILogger logger, string? sessionId, string? subtype, string requestId, Exception exception);
+    [LoggerMessage(206, LogLevel.Warning, "Session {SessionId}: the callback for control request {Subtype} ({RequestId}) failed with error id {ErrorId}; the CLI got an error reply.")]
+    public static partial void CallbackFailed(ILogger logger, string? sessionId, string? subtype, string requestId, string errorId, Exception exception);
 
     [LoggerMessage(207, LogLevel.Debug, "Session {SessionId}: the CLI withdrew control request {RequestId}; its callback was cancelled.")]
     public static partial void CallbackCancelledByCli(ILogger logger, string? sessionId, string requestId);

@@ -25,9 +25,9 @@ public sealed class ModelUsage
     [JsonPropertyName("webSearchRequests")]
     public long WebSearchRequests { get; init; }
 
-    /// <summary>Cost in US dollars as the CLI computed it.</summary>
+    /// <summary>Cost in US dollars as the CLI computed it, parsed from the JSON number without going through <see cref="double"/>.</summary>
     [JsonPropertyName("costUSD")]
-    public double CostUsd { get; init; }
+    public decimal CostUsd { get; init; }
 
     /// <summary>The model's context window in tokens.</summary>
     [JsonPropertyName("contextWindow")]

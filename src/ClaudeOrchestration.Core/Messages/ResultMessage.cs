@@ -39,8 +39,11 @@ public sealed class ResultMessage : ClaudeMessage
     /// <summary>Why the turn ended: <c>completed</c>, <c>max_turns</c>, <c>budget_exhausted</c>, <c>api_error</c>, <c>aborted_streaming</c>, …</summary>
     public string? TerminalReason { get; init; }
 
-    /// <summary>Cost of the session so far in US dollars, as the CLI computed it.</summary>
-    public double TotalCostUsd { get; init; }
+    /// <summary>
+    /// Cost of the session so far in US dollars, as the CLI computed it. A <see cref="decimal"/>, like
+    /// <see cref="Client.ClaudeRunResult.TotalCostUsd"/>: the JSON number is parsed exactly, never through <see cref="double"/>.
+    /// </summary>
+    public decimal TotalCostUsd { get; init; }
 
     /// <summary>Token totals of the turn; absent on early failures such as resuming an unknown session.</summary>
     public Usage? Usage { get; init; }

@@ -155,6 +155,17 @@ public sealed class ClaudeHookOutput
         return new ClaudeHookOutput { HookSpecificOutput = specific };
     }
 
+    /// <summary>
+    /// PreToolUse: run the tool with a different input, given as the <see cref="JsonElement"/> the hook received (for example
+    /// <see cref="ClaudeHookInput.ToolInput"/>, or one built from it).
+    /// </summary>
+    /// <param name="updatedInput">The input the tool runs with; a JSON object.</param>
+    /// <param name="reason">An optional reason, recorded with the decision.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="ArgumentException"><paramref name="updatedInput"/> is not a JSON object.</exception>
+    public static ClaudeHookOutput RewriteToolInput(JsonElement updatedInput, string? reason = null) =>
+        RewriteToolInput(ClaudePermissionResult.ToObject(updatedInput, nameof(updatedInput)), reason);
+
     /// <summary>Adds text to the model's context for this event (PostToolUse, UserPromptSubmit, SessionStart, …).</summary>
     /// <param name="eventName">The event the hook answers.</param>
     /// <param name="context">The text.</param>

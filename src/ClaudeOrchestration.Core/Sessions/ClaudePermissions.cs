@@ -33,7 +33,7 @@ public sealed class ClaudeToolPermissionRequest
     /// <summary>The subagent making the call, when it is not the main agent.</summary>
     public string? AgentId { get; init; }
 
-    /// <summary>Permission updates the CLI suggests (to pass back in <see cref="ClaudePermissionResult.Allow"/>), or <see langword="null"/>.</summary>
+    /// <summary>Permission updates the CLI suggests (to pass back in <see cref="ClaudePermissionResult.Allow(JsonObject?, JsonArray?)"/>), or <see langword="null"/>.</summary>
     public JsonElement? Suggestions { get; init; }
 
     /// <summary>The whole request as the CLI sent it.</summary>
@@ -70,6 +70,18 @@ public sealed class ClaudePermissionResult
     public static ClaudePermissionResult Allow(JsonObject? updatedInput = null, JsonArray? updatedPermissions = null) =>
         new(true) { UpdatedInput = updatedInput, UpdatedPermissions = updatedPermissions };
 
+    /// <summary>
+    /// Lets the call run with an input given as a <see cref="JsonElement"/>, the type
+    /// <see cref="ClaudeToolPermissionRequest.Input"/> arrives in (so a handler can pass an input it received or built with
+    /// <see cref="System.Text.Json"/> straight back).
+    /// </summary>
+    /// <param name="updatedInput">The input the tool runs with; a JSON object.</param>
+    /// <param name="updatedPermissions">Permission updates to apply, or <see langword="null"/>.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="ArgumentException"><paramref name="updatedInput"/> is not a JSON object.</exception>
+    public static ClaudePermissionResult Allow(JsonElement updatedInput, JsonArray? updatedPermissions = null) =>
+        Allow(ToObject(updatedInput, nameof(updatedInput)), updatedPermissions);
+
     /// <summary>Refuses the call; the model gets a tool error with <paramref name="message"/> and the denial is listed in the result.</summary>
     /// <param name="message">Why the call was refused.</param>
     /// <param name="interrupt">Also stop the turn.</param>
@@ -79,6 +91,11 @@ public sealed class ClaudePermissionResult
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         return new(false) { Message = message, Interrupt = interrupt };
     }
+
+    internal static JsonObject ToObject(JsonElement input, string parameterName) =>
+        input.ValueKind == JsonValueKind.Object
+            ? JsonObject.Create(input)!
+            : throw new ArgumentException($"A tool input must be a JSON object, not {input.ValueKind}.", parameterName);
 
     internal void WriteTo(Utf8JsonWriter writer, ClaudeToolPermissionRequest request)
     {

@@ -284,7 +284,7 @@ public sealed partial class ClaudeSession
         }
     }
 
-    private async Task SendInterruptQuietlyAsync()
+    internal async Task SendInterruptQuietlyAsync()
     {
         try
         {
@@ -318,10 +318,10 @@ public sealed partial class ClaudeSession
     private void WriteInitializeFields(Utf8JsonWriter w)
     {
         var run = _options.RunOptions;
-        if (HookRegistrations.Count > 0)
+        if (_callbacks.HookRegistrations.Count > 0)
         {
             w.WriteStartObject("hooks"u8);
-            foreach (var (eventName, matchers) in HookRegistrations)
+            foreach (var (eventName, matchers) in _callbacks.HookRegistrations)
             {
                 w.WriteStartArray(eventName);
                 foreach (var (matcher, ids, timeout) in matchers)
@@ -353,10 +353,10 @@ public sealed partial class ClaudeSession
             w.WriteEndObject();
         }
 
-        if (McpServers.Count > 0)
+        if (_callbacks.McpServers.Count > 0)
         {
             w.WriteStartArray("sdkMcpServers"u8);
-            foreach (var name in McpServers.Keys)
+            foreach (var name in _callbacks.McpServers.Keys)
             {
                 w.WriteStringValue(name);
             }
@@ -400,8 +400,17 @@ public sealed partial class ClaudeSession
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.RunOptions, nameof(ClaudeSessionOptions.RunOptions));
-        RegisterHooks(options.Hooks);
-        IndexMcpServers(options.SdkMcpServers);
+        if (OneShotSettingError(options.RunOptions) is { } oneShot)
+        {
+            throw new ArgumentException(oneShot, nameof(options));
+        }
+        SessionCallbacks.RegisterHooks(options.Hooks);
+        SessionCallbacks.IndexMcpServers(options.SdkMcpServers);
+        ArgumentNullException.ThrowIfNull(options.SdkMcpServerFactories, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
+        foreach (var factory in options.SdkMcpServerFactories)
+        {
+            ArgumentNullException.ThrowIfNull(factory, nameof(ClaudeSessionOptions.SdkMcpServerFactories));
+        }
         CheckTimeout(nameof(ClaudeSessionOptions.ControlRequestTimeout), options.ControlRequestTimeout);
         CheckTimeout(nameof(ClaudeSessionOptions.InitializeTimeout), options.InitializeTimeout);
         CheckTimeout(nameof(ClaudeSessionOptions.InterruptTimeout), options.InterruptTimeout);
@@ -411,10 +420,31 @@ public sealed partial class ClaudeSession
         }
     }
 
+    /// <summary>
+    /// Settings of <see cref="ClaudeRunOptions"/> that only <c>ClaudeClient</c>'s one-shot runs have a meaning for. Silently
+    /// ignoring them would let a caller believe a session is bounded or prioritised when it is not.
+    /// </summary>
+    private static string? OneShotSettingError(ClaudeRunOptions run)
+    {
+        if (run.Timeout is { } timeout)
+        {
+            return $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.Timeout ({timeout}) bounds a one-shot run; a session has no overall deadline. Leave it null and bound each turn with the token you give SendAsync/RunAsync (e.g. new CancellationTokenSource(timeout)).";
+        }
+
+        if (run.TaskId is not null)
+        {
+            return $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.TaskId ('{run.TaskId}') names a one-shot run in ClaudeClient's task list; a session is identified by its SessionId (or its pool key). Leave it null.";
+        }
+
+        return run.Priority != 0
+            ? $"ClaudeSessionOptions.RunOptions: ClaudeRunOptions.Priority ({run.Priority}) orders one-shot runs waiting for ClaudeClient's process slots; sessions do not take those slots (cap them with ClaudeSessionPoolOptions.MaxSessions). Leave it 0."
+            : null;
+    }
+
     /// <summary>The longest timeout timers accept (about 49.7 days); use <see langword="null"/> where "none" is allowed.</summary>
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    private static void CheckTimeout(string name, TimeSpan timeout)
+    internal static void CheckTimeout(string name, TimeSpan timeout)
     {
         if (timeout <= TimeSpan.Zero || timeout > MaxTimeout)
         {
@@ -422,62 +452,7 @@ public sealed partial class ClaudeSession
         }
     }
 
-    private static (Dictionary<string, (ClaudeHookCallback, TimeSpan?)>, Dictionary<string, List<(string?, List<string>, TimeSpan?)>>) RegisterHooks(
-        IReadOnlyList<ClaudeHookMatcher> hooks)
-    {
-        var callbacks = new Dictionary<string, (ClaudeHookCallback, TimeSpan?)>(StringComparer.Ordinal);
-        var registrations = new Dictionary<string, List<(string?, List<string>, TimeSpan?)>>(StringComparer.Ordinal);
-        foreach (var hook in hooks ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(hook, nameof(ClaudeSessionOptions.Hooks));
-            ArgumentException.ThrowIfNullOrWhiteSpace(hook.Event, nameof(ClaudeHookMatcher.Event));
-            if (hook.Callbacks is not { Count: > 0 })
-            {
-                throw new ArgumentException($"The {hook.Event} hook matcher '{hook.Matcher}' has no callbacks.", nameof(hooks));
-            }
-
-            if (hook.Timeout is { } timeout)
-            {
-                CheckTimeout($"the {hook.Event} hook's Timeout", timeout);
-            }
-
-            var ids = new List<string>();
-            foreach (var callback in hook.Callbacks)
-            {
-                ArgumentNullException.ThrowIfNull(callback, nameof(ClaudeHookMatcher.Callbacks));
-                var id = "hook_" + callbacks.Count.ToString(CultureInfo.InvariantCulture);
-                callbacks[id] = (callback, hook.Timeout);
-                ids.Add(id);
-            }
-
-            if (!registrations.TryGetValue(hook.Event, out var list))
-            {
-                registrations[hook.Event] = list = [];
-            }
-
-            list.Add((hook.Matcher, ids, hook.Timeout));
-        }
-
-        return (callbacks, registrations);
-    }
-
-    private static Dictionary<string, IClaudeSdkMcpServer> IndexMcpServers(IReadOnlyList<IClaudeSdkMcpServer> servers)
-    {
-        var index = new Dictionary<string, IClaudeSdkMcpServer>(StringComparer.Ordinal);
-        foreach (var server in servers ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(server, nameof(ClaudeSessionOptions.SdkMcpServers));
-            ArgumentException.ThrowIfNullOrWhiteSpace(server.Name, nameof(IClaudeSdkMcpServer.Name));
-            if (!index.TryAdd(server.Name, server))
-            {
-                throw new ArgumentException($"Two in-process MCP servers are named '{server.Name}'; names must be unique in a session.", nameof(servers));
-            }
-        }
-
-        return index;
-    }
-
-    private static string? ReadString(JsonElement? element, ReadOnlySpan<byte> name) =>
+    internal static string? ReadString(JsonElement? element, ReadOnlySpan<byte> name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;

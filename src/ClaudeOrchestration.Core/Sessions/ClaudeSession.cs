@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using ClaudeOrchestration.Client;
 using ClaudeOrchestration.Diagnostics;
 using ClaudeOrchestration.Messages;
@@ -42,13 +40,16 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     private readonly IDisposable? _resources;
     private readonly Func<ClaudeSessionOptions, CancellationToken, Task<ClaudeSession>>? _opener;
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, InFlightCallback> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _turnLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _gate = new();
+    /// <summary>How many messages of a turn may wait unread before the reader (and so the CLI's stdout) waits for the consumer.</summary>
+    internal const int TurnBufferCapacity = 1024;
+
     private readonly string _requestPrefix = "req_" + Guid.NewGuid().ToString("N")[..8] + "_";
+    private readonly SessionCallbacks _callbacks;
     private Task _reader = Task.CompletedTask;
-    private Turn? _turn;
+    private SessionTurn? _turn;
     private string? _sessionId;
     private ClaudeSessionState _state = ClaudeSessionState.Starting;
     private Exception? _fault;
@@ -75,8 +76,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         _resources = resources;
         _opener = opener;
         _lastActivityTimestamp = time.GetTimestamp();
-        (HookCallbacks, HookRegistrations) = RegisterHooks(options.Hooks);
-        McpServers = IndexMcpServers(options.SdkMcpServers);
+        _callbacks = new SessionCallbacks(options, logger, time, () => SessionId, WriteFrameAsync, _lifetime.Token);
     }
 
     /// <summary>
@@ -123,11 +123,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     internal Task Completion => _transport.Exited;
 
-    private Dictionary<string, (ClaudeHookCallback Callback, TimeSpan? Timeout)> HookCallbacks { get; }
+    internal ILogger Logger => _logger;
 
-    private Dictionary<string, List<(string? Matcher, List<string> Ids, TimeSpan? Timeout)>> HookRegistrations { get; }
-
-    private Dictionary<string, IClaudeSdkMcpServer> McpServers { get; }
+    /// <summary>How many CLI → host callbacks are running now (for tests and diagnostics).</summary>
+    internal int InFlightCallbackCount => _callbacks.InFlightCount;
 
     /// <summary>
     /// Sends a prompt and streams the turn's messages, ending with its <see cref="ResultMessage"/>. The prompt is written
@@ -136,8 +135,9 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     /// <param name="prompt">The user's text.</param>
     /// <param name="cancellationToken">
     /// Cancelling interrupts the turn (an <c>interrupt</c> control request); the enumeration then throws
-    /// <see cref="OperationCanceledException"/> once the CLI has ended the turn, and the session stays usable. If the CLI does
-    /// not end the turn within <see cref="ClaudeSessionOptions.InterruptTimeout"/>, its process is killed and the session faults.
+    /// <see cref="ClaudeTurnCanceledException"/> (an <see cref="OperationCanceledException"/>) once the CLI has ended the turn,
+    /// carrying the turn's result with its cost and usage, and the session stays usable. If the CLI does not end the turn within
+    /// <see cref="ClaudeSessionOptions.InterruptTimeout"/>, its process is killed and the session faults.
     /// </param>
     /// <returns>The turn's messages.</returns>
     /// <exception cref="ClaudeProcessException">The CLI exited during the turn (exit code and stderr tail attached); the session is faulted.</exception>
@@ -162,22 +162,33 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         return StreamTurnAsync(uuid => SerializeUserMessage(content, uuid), cancellationToken);
     }
 
-    /// <summary>Runs one turn to its end and returns its result with every message.</summary>
+    /// <summary>
+    /// Runs one turn to its end and returns its result with its messages. Partial stream events
+    /// (<see cref="StreamEventMessage"/>, from <see cref="ClaudeRunOptions.IncludePartialMessages"/>) are not kept: nobody
+    /// could watch them arrive here, and a long turn writes thousands. Use <see cref="SendAsync(string, CancellationToken)"/>
+    /// to stream them.
+    /// </summary>
     /// <param name="prompt">The user's text.</param>
     /// <param name="cancellationToken">Cancelling interrupts the turn (see <see cref="SendAsync(string, CancellationToken)"/>).</param>
     /// <returns>The turn's result; check <see cref="ClaudeRunResult.IsError"/> or call <see cref="ClaudeRunResult.EnsureSuccess"/>.</returns>
+    /// <exception cref="ClaudeTurnCanceledException">The token was cancelled; the exception carries the interrupted turn's result.</exception>
     public async Task<ClaudeRunResult> RunAsync(string prompt, CancellationToken cancellationToken = default)
     {
         var messages = new List<ClaudeMessage>();
         ResultMessage? result = null;
         await foreach (var message in SendAsync(prompt, cancellationToken).ConfigureAwait(false))
         {
+            if (message is StreamEventMessage)
+            {
+                continue;
+            }
+
             messages.Add(message);
             result = message as ResultMessage ?? result;
         }
 
         return result is null
-            ? throw new OperationCanceledException("The turn was cancelled before the CLI started it (its queued prompt was withdrawn).")
+            ? throw new ClaudeTurnCanceledException(null, cancellationToken)
             : ClaudeRunResult.From(result, messages);
     }
 
@@ -213,6 +224,16 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            _callbacks.CreateMcpServers();
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
         try
         {
@@ -254,6 +275,14 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     private async Task<ClaudeSession> ReopenAsync(bool fork, CancellationToken cancellationToken)
     {
+        if (_options.SdkMcpServers.Count > 0 && State is not (ClaudeSessionState.Faulted or ClaudeSessionState.Closed))
+        {
+            // Two live CLI processes on one MCP server instance would interleave their JSON-RPC ids (and initialize twice).
+            throw new InvalidOperationException(
+                $"Session {SessionId} is live and has in-process MCP server instances (ClaudeSessionOptions.SdkMcpServers: {string.Join(", ", _options.SdkMcpServers.Select(s => s?.Name))}), which cannot serve a second CLI process. " +
+                "Give the servers as ClaudeSessionOptions.SdkMcpServerFactories (e.g. ClaudeSdkMcpServer.Factory(...)) so each process gets its own, or dispose this session first.");
+        }
+
         var sessionId = SessionId ?? throw new InvalidOperationException("The session id is not known yet: run a turn first.");
         if (_opener is null)
         {
@@ -268,14 +297,14 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     private async IAsyncEnumerable<ClaudeMessage> StreamTurnAsync(Func<string, byte[]> serialize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _turnLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Turn? turn = null;
+        SessionTurn? turn = null;
         try
         {
             turn = BeginTurn();
             var line = serialize(turn.Uuid);
 
             // Registered before the write: a caller must be able to cancel a turn whose prompt the CLI is not reading.
-            using var registration = cancellationToken.Register(static state => ((Turn)state!).RequestCancel(), turn);
+            using var registration = cancellationToken.Register(static state => ((SessionTurn)state!).RequestCancel(), turn);
             await WriteTurnAsync(turn, line).ConfigureAwait(false);
 
             // Not the caller's token: a cancelled turn is drained to its end (interrupt, result) before it throws.
@@ -294,7 +323,11 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             }
 
             // A fault or disposal completes the channel with its exception, which WaitToReadAsync has thrown by now.
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The interrupted turn was paid for: hand its result (cost, usage) to the caller with the cancellation.
+                throw new ClaudeTurnCanceledException(turn.Result, cancellationToken);
+            }
         }
         finally
         {
@@ -307,19 +340,19 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private Turn BeginTurn()
+    private SessionTurn BeginTurn()
     {
         lock (_gate)
         {
             ThrowIfUnusable();
-            var turn = new Turn(this, Guid.NewGuid().ToString());
+            var turn = new SessionTurn(this, Guid.NewGuid().ToString());
             _turn = turn;
             _state = ClaudeSessionState.Running;
             return turn;
         }
     }
 
-    private async Task WriteTurnAsync(Turn turn, byte[] line)
+    private async Task WriteTurnAsync(SessionTurn turn, byte[] line)
     {
         try
         {
@@ -332,7 +365,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private async Task EndTurnAsync(Turn turn)
+    private async Task EndTurnAsync(SessionTurn turn)
     {
         if (!turn.Ended.Task.IsCompleted)
         {
@@ -372,7 +405,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
     }
 
     /// <summary>Sent when a turn is cancelled: interrupt, wait for the end, kill when the CLI does not comply.</summary>
-    private async Task InterruptTurnAsync(Turn turn)
+    internal async Task InterruptTurnAsync(SessionTurn turn)
     {
         Log.TurnInterrupting(_logger, SessionId);
         var deadline = _time.GetTimestamp();
@@ -418,7 +451,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
                 var message = ClaudeMessageParser.Parse(line);
                 if (message is not null)
                 {
-                    Route(message);
+                    await RouteAsync(message).ConfigureAwait(false);
                 }
             }
         }
@@ -471,7 +504,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             code, tail);
     }
 
-    private void Route(ClaudeMessage message)
+    private async ValueTask RouteAsync(ClaudeMessage message)
     {
         switch (message)
         {
@@ -479,15 +512,10 @@ public sealed partial class ClaudeSession : IAsyncDisposable
                 CompletePending(response);
                 return;
             case ControlRequestMessage request:
-                DispatchCallback(request);
+                _callbacks.Dispatch(request);
                 return;
             case ControlCancelRequestMessage cancel:
-                if (_inFlight.TryGetValue(cancel.RequestId, out var callback))
-                {
-                    Log.CallbackCancelledByCli(_logger, SessionId, cancel.RequestId);
-                    callback.CancelByCli();
-                }
-
+                _callbacks.CancelByCli(cancel.RequestId);
                 return;
             case KeepAliveMessage:
                 return;
@@ -505,7 +533,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             return;
         }
 
-        turn.Deliver(message);
+        await turn.DeliverAsync(message).ConfigureAwait(false);
     }
 
     private void DeliverOutOfTurn(ClaudeMessage message)
@@ -523,7 +551,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
 
     private async Task FaultAsync(Exception failure)
     {
-        Turn? turn;
+        SessionTurn? turn;
         lock (_gate)
         {
             if (_state is ClaudeSessionState.Faulted or ClaudeSessionState.Closed)
@@ -545,7 +573,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         SessionTelemetry.Faults.Add(1);
         turn?.Fail(failure);
         FailPending(failure);
-        CancelCallbacks();
+        _callbacks.CancelAll();
         await _transport.TerminateAsync().ConfigureAwait(false);
     }
 
@@ -560,23 +588,15 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
     }
 
-    private void CancelCallbacks()
-    {
-        foreach (var callback in _inFlight.Values)
-        {
-            callback.CancelBySession();
-        }
-    }
-
     private async Task DisposeCoreAsync()
     {
-        Turn? turn;
+        SessionTurn? turn;
         bool busy;
         bool wasLive;
         lock (_gate)
         {
             wasLive = _state is ClaudeSessionState.Idle or ClaudeSessionState.Running;
-            busy = _state == ClaudeSessionState.Running || !_inFlight.IsEmpty;
+            busy = _state == ClaudeSessionState.Running || !_callbacks.IsIdle;
             if (_state != ClaudeSessionState.Faulted)
             {
                 _state = ClaudeSessionState.Closed;
@@ -594,7 +614,7 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         turn?.Fail(disposed);
         FailPending(disposed);
-        CancelCallbacks();
+        _callbacks.CancelAll();
 
         if (!busy)
         {
@@ -616,15 +636,8 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         await _transport.DisposeAsync().ConfigureAwait(false);
 
         // Callbacks were cancelled above; a well-behaved one returns promptly. Do not hang on one that ignores its token.
-        var callbacks = _inFlight.Values.Select(c => c.Task).ToArray();
-        try
-        {
-            await Task.WhenAll(callbacks).WaitAsync(_gracePeriod, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Logged by nobody on purpose: the callback's owner ignored cancellation; the process is already gone.
-        }
+        await _callbacks.WaitForCallbacksAsync(_gracePeriod).ConfigureAwait(false);
+        await _callbacks.DisposeOwnedServersAsync().ConfigureAwait(false);
 
         Log.SessionClosed(_logger, SessionId, ProcessId);
         _resources?.Dispose();
@@ -677,124 +690,5 @@ public sealed partial class ClaudeSession : IAsyncDisposable
         }
 
         return _transport.WriteLineAsync(buffer.WrittenMemory, cancellationToken);
-    }
-
-    /// <summary>One turn: its messages, its end, and the interrupt that cancelling it sends.</summary>
-    private sealed class Turn(ClaudeSession session, string uuid)
-    {
-        private int _cancelRequested;
-        private int _interruptsSent;
-        private readonly long _started = Stopwatch.GetTimestamp();
-        private readonly Activity? _activity = StartActivity(session);
-        private ResultMessage? _result;
-        private Exception? _failure;
-
-        public string Uuid { get; } = uuid;
-
-        public Channel<ClaudeMessage> Messages { get; } = Channel.CreateUnbounded<ClaudeMessage>(
-            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
-
-        /// <summary>Completes when the CLI has ended the turn (result, withdrawal) or the session failed.</summary>
-        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
-
-        /// <summary>Called on the reader only.</summary>
-        public void Deliver(ClaudeMessage message)
-        {
-            Messages.Writer.TryWrite(message);
-            switch (message)
-            {
-                case SystemInitMessage:
-                    if (CancelRequested && Volatile.Read(ref _interruptsSent) == 1)
-                    {
-                        // An interrupt that reached the CLI before the turn began can be a no-op; repeat it now the turn runs.
-                        Interlocked.Increment(ref _interruptsSent);
-                        _ = session.SendInterruptQuietlyAsync();
-                    }
-
-                    break;
-                case ResultMessage result:
-                    _result = result;
-                    End(null);
-                    break;
-                case CommandLifecycleMessage { State: "cancelled" }:
-                    // The prompt was withdrawn before it ran (an interrupt with queued messages): no result will come.
-                    End(null);
-                    break;
-            }
-        }
-
-        public void Fail(Exception failure) => End(failure);
-
-        public void NoteWriteFailure(Exception ex) => _failure ??= ex;
-
-        public void RequestCancel()
-        {
-            if (Interlocked.Exchange(ref _cancelRequested, 1) != 0 || Ended.Task.IsCompleted)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _interruptsSent);
-            _ = session.InterruptTurnAsync(this);
-        }
-
-        public void Finish()
-        {
-            var elapsed = Stopwatch.GetElapsedTime(_started);
-            var tags = new TagList();
-            if (_result is { } result)
-            {
-                tags.Add("claude.result.subtype", result.Subtype);
-                _activity?.SetTag("claude.result.subtype", result.Subtype);
-                _activity?.SetTag("claude.terminal_reason", result.TerminalReason);
-                _activity?.SetTag("gen_ai.usage.input_tokens", result.Usage?.InputTokens);
-                _activity?.SetTag("gen_ai.usage.output_tokens", result.Usage?.OutputTokens);
-                if (result.IsError)
-                {
-                    _activity?.SetStatus(ActivityStatusCode.Error, result.Subtype);
-                }
-
-                Log.TurnFinished(session._logger, session.SessionId, result.Subtype, result.TerminalReason);
-            }
-            else if (_failure is { } failure)
-            {
-                tags.Add("error.type", failure.GetType().Name);
-                _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
-            }
-            else if (CancelRequested)
-            {
-                tags.Add("error.type", nameof(OperationCanceledException));
-            }
-
-            SessionTelemetry.TurnDuration.Record(elapsed.TotalSeconds, tags);
-            _activity?.Dispose();
-        }
-
-        private void End(Exception? failure)
-        {
-            if (failure is not null)
-            {
-                _failure ??= failure;
-                Messages.Writer.TryComplete(failure);
-            }
-            else
-            {
-                Messages.Writer.TryComplete();
-            }
-
-            Ended.TrySetResult();
-        }
-
-        private static Activity? StartActivity(ClaudeSession session)
-        {
-            var activity = ClaudeTelemetry.Source.StartActivity("claude.session.turn", ActivityKind.Client);
-            activity?.SetTag("gen_ai.system", "anthropic");
-            activity?.SetTag("gen_ai.operation.name", "invoke_agent");
-            activity?.SetTag("claude.session.id", session.SessionId);
-            activity?.SetTag("process.pid", session.ProcessId);
-            return activity;
-        }
     }
 }

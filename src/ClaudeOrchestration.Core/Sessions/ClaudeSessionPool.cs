@@ -31,6 +31,13 @@ public sealed class ClaudeSessionPoolOptions
     /// <see cref="ClaudeRunOptions.NoSessionPersistence"/>). Default <see langword="true"/>.
     /// </summary>
     public bool ResumeConversations { get; set; } = true;
+
+    /// <summary>
+    /// How long the pool remembers the conversation of a key whose session it closed (for idleness or the cap), so that the
+    /// key resumes it when it comes back. After that the key starts a blank conversation, and the memory is freed. Checked
+    /// every <see cref="IdleCheckInterval"/>. Default 24 hours.
+    /// </summary>
+    public TimeSpan ConversationRetention { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>Checks <see cref="ClaudeSessionPoolOptions"/>; each message says how to fix the value.</summary>
@@ -49,6 +56,11 @@ internal sealed class ClaudeSessionPoolOptionsValidator : IValidateOptions<Claud
         if (options.IdleTimeout <= TimeSpan.Zero)
         {
             builder.AddError($"IdleTimeout must be positive (got {options.IdleTimeout}); 00:10:00 is a good default.", nameof(options.IdleTimeout));
+        }
+
+        if (options.ConversationRetention <= TimeSpan.Zero)
+        {
+            builder.AddError($"ConversationRetention must be positive (got {options.ConversationRetention}); 1.00:00:00 is a good default.", nameof(options.ConversationRetention));
         }
 
         if (options.IdleCheckInterval <= TimeSpan.Zero || options.IdleCheckInterval > TimeSpan.FromDays(1))
@@ -79,7 +91,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _conversations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string SessionId, long RememberedAt)> _conversations = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ITimer _timer;
@@ -123,6 +135,18 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>How many closed sessions' conversations the pool remembers for their keys (for tests).</summary>
+    internal int RememberedConversationCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _conversations.Count;
+            }
+        }
+    }
+
     /// <summary>The keys the pool holds sessions for.</summary>
     public IReadOnlyList<string> Keys
     {
@@ -140,9 +164,14 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     /// Dispose the lease when done; the session stays warm for the next caller.
     /// </summary>
     /// <param name="key">Identifies the conversation.</param>
-    /// <param name="options">Settings used when a session has to be started; ignored when one is already there.</param>
+    /// <param name="options">
+    /// Settings used when a session has to be started. When the key already has a session, they must be equivalent to the
+    /// ones it was started with (the same callbacks, hooks and servers by reference, equal timeouts and CLI flags), or
+    /// <see langword="null"/> to take the key's session as it is (<see cref="ClaudeSession.Options"/> shows them).
+    /// </param>
     /// <param name="cancellationToken">Stops waiting; a start already under way continues for other callers.</param>
     /// <returns>The lease.</returns>
+    /// <exception cref="ArgumentException">The key's session was started with other options; remove the key first to change them.</exception>
     public async Task<ClaudeSessionLease> GetOrCreateAsync(string key, ClaudeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -303,6 +332,15 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (_entries.TryGetValue(key, out var existing))
                 {
+                    if (options is not null && !options.IsEquivalentTo(existing.Options))
+                    {
+                        // Never hand a caller a session wired to another caller's CanUseTool, hooks or flags.
+                        throw new ArgumentException(
+                            $"The pool already holds a session for key '{key}', started with other ClaudeSessionOptions (callbacks, hooks, servers, timeouts or CLI flags differ). " +
+                            "Pass the same options (or null to take the key's session as it is), or RemoveAsync the key first to start it with new options.",
+                            nameof(options));
+                    }
+
                     if (existing.Session.IsFaulted || existing.Session.IsCanceled)
                     {
                         // A start that failed after all its callers gave up: try again rather than hand out its old error.
@@ -352,7 +390,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
         string? conversation;
         lock (_gate)
         {
-            _conversations.TryGetValue(entry.Key, out conversation);
+            conversation = _conversations.TryGetValue(entry.Key, out var remembered) ? remembered.SessionId : null;
         }
 
         return Task.Run(async () =>
@@ -450,6 +488,14 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
             {
                 SignalCapacity();
             }
+
+            foreach (var (key, (_, rememberedAt)) in _conversations.ToArray())
+            {
+                if (_time.GetElapsedTime(rememberedAt, now) >= _options.ConversationRetention)
+                {
+                    _conversations.Remove(key);
+                }
+            }
         }
     }
 
@@ -457,7 +503,7 @@ public sealed class ClaudeSessionPool : IAsyncDisposable, IDisposable
     {
         if (entry.Session.IsCompletedSuccessfully && entry.Session.Result.SessionId is { } id)
         {
-            _conversations[entry.Key] = id;
+            _conversations[entry.Key] = (id, _time.GetTimestamp());
         }
     }
 

@@ -1,3 +1,4 @@
+using ClaudeOrchestration.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,13 @@ public sealed class ClaudeSdkMcpServerFactory
 
         return ClaudeSdkMcpServer.Create(_options.Get(name), _services, _loggerFactory);
     }
+
+    /// <summary>
+    /// One factory per registered definition, for <c>ClaudeSessionOptions.SdkMcpServerFactories</c>: each CLI process of a
+    /// session (resumes and forks included) gets its own servers, and the session disposes them.
+    /// </summary>
+    /// <returns>The factories, in registration order.</returns>
+    public IReadOnlyList<Func<IClaudeSdkMcpServer>> Factories() => [.. Names.Select(name => (Func<IClaudeSdkMcpServer>)(() => Create(name)))];
 
     /// <summary>Creates one new server of each registered definition, e.g. for <c>ClaudeSessionOptions.SdkMcpServers</c>.</summary>
     /// <returns>The started servers, in registration order; dispose them when the session ends.</returns>

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "The message loop of MCP server '{Server}' failed; pending and later calls fail.")]
     public static partial void ServerFailed(ILogger logger, string server, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "MCP server '{Server}': tool {Tool} failed with error id {ErrorId}; the model got an error result.")]
+    public static partial void ToolFailed(ILogger logger, string server, string? tool, string errorId, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using ClaudeOrchestration.Mcp.Diagnostics;
 using ClaudeOrchestration.Sessions;
@@ -43,6 +44,7 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
     private readonly McpServer _server;
     private readonly ILogger _logger;
     private readonly Task _run;
+    private readonly bool _alwaysLoadTools;
     private Exception? _stopped;
     private int _disposed;
 
@@ -50,9 +52,10 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
     {
         Name = options.Name;
         Version = options.Version;
+        _alwaysLoadTools = options.AlwaysLoadTools;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClaudeSdkMcpServer>();
         _transport = new InProcessServerTransport(OnServerMessageAsync);
-        _server = McpServer.Create(_transport, CreateServerOptions(options), loggerFactory, services);
+        _server = McpServer.Create(_transport, CreateServerOptions(options, _logger), loggerFactory, services);
         _run = RunAsync();
     }
 
@@ -99,6 +102,42 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
         return new ClaudeSdkMcpServer(options, services, loggerFactory);
     }
 
+    /// <summary>
+    /// A factory for <see cref="ClaudeSessionOptions.SdkMcpServerFactories"/>: every CLI process of the session (and of its
+    /// resumes and forks) gets a fresh server with these tools, and the session disposes it. The definition is checked now.
+    /// </summary>
+    /// <param name="name">The server name; letters, digits, <c>_</c> and <c>-</c> only.</param>
+    /// <param name="tools">The tools; the same <see cref="McpServerTool"/> objects are shared by every server created.</param>
+    /// <param name="resources">Optional resources.</param>
+    /// <param name="prompts">Optional prompts.</param>
+    /// <returns>The factory.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid server name, or two tools share a name.</exception>
+    public static Func<IClaudeSdkMcpServer> Factory(
+        string name,
+        IEnumerable<McpServerTool>? tools = null,
+        IEnumerable<McpServerResource>? resources = null,
+        IEnumerable<McpServerPrompt>? prompts = null) =>
+        Factory(new ClaudeSdkMcpServerOptions
+        {
+            Name = name,
+            Tools = [.. tools ?? []],
+            Resources = [.. resources ?? []],
+            Prompts = [.. prompts ?? []],
+        });
+
+    /// <summary>A factory for <see cref="ClaudeSessionOptions.SdkMcpServerFactories"/> from a definition (see <see cref="Factory(string, IEnumerable{McpServerTool}?, IEnumerable{McpServerResource}?, IEnumerable{McpServerPrompt}?)"/>).</summary>
+    /// <param name="options">The definition; do not change it afterwards.</param>
+    /// <param name="services">The services for the tools, as for <see cref="Create(ClaudeSdkMcpServerOptions, IServiceProvider?, ILoggerFactory?)"/>.</param>
+    /// <param name="loggerFactory">Logs the servers; <see langword="null"/> for none.</param>
+    /// <returns>The factory.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid server name, or two tools share a name.</exception>
+    public static Func<IClaudeSdkMcpServer> Factory(ClaudeSdkMcpServerOptions options, IServiceProvider? services = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        return () => new ClaudeSdkMcpServer(options, services, loggerFactory);
+    }
+
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     /// <exception cref="InvalidOperationException">The SDK's server stopped unexpectedly; the inner exception says why.</exception>
@@ -127,6 +166,11 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
             {
                 case JsonRpcRequest request:
                     response = await SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
+                    if (_alwaysLoadTools && request.Method == RequestMethods.ToolsList && response is { } listed)
+                    {
+                        response = MarkAlwaysLoad(listed);
+                    }
+
                     break;
 
                 case JsonRpcNotification notification:
@@ -364,12 +408,46 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Adds <c>anthropic/alwaysLoad: true</c> to each listed tool that does not say otherwise, in the JSON sent to the CLI, so
+    /// the shared <see cref="McpServerTool"/> objects are never changed.
+    /// </summary>
+    private static JsonElement MarkAlwaysLoad(JsonElement response)
+    {
+        if (JsonNode.Parse(response.GetRawText()) is not JsonObject root || root["result"]?["tools"] is not JsonArray tools)
+        {
+            return response;
+        }
+
+        foreach (var tool in tools.OfType<JsonObject>())
+        {
+            if (tool["_meta"] is not JsonObject meta)
+            {
+                tool["_meta"] = meta = [];
+            }
+
+            if (!meta.ContainsKey(ClaudeToolMeta.AlwaysLoad))
+            {
+                meta[ClaudeToolMeta.AlwaysLoad] = true;
+            }
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(response.GetRawText().Length + (tools.Count * 32));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            root.WriteTo(writer);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
     private static JsonRpcError CreateError(RequestId id, McpErrorCode code, string text) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = (int)code, Message = text } };
 
     private static JsonElement ToElement(JsonRpcMessage message) => JsonSerializer.SerializeToElement(message, WriteTypeInfo);
 
-    private static McpServerOptions CreateServerOptions(ClaudeSdkMcpServerOptions options)
+    private static McpServerOptions CreateServerOptions(ClaudeSdkMcpServerOptions options, ILogger logger)
     {
         var serverOptions = new McpServerOptions
         {
@@ -393,10 +471,7 @@ public sealed class ClaudeSdkMcpServer : IClaudeSdkMcpServer, IAsyncDisposable
             serverOptions.PromptCollection = [.. options.Prompts];
         }
 
-        if (options.IncludeExceptionMessages)
-        {
-            serverOptions.Filters.Request.CallToolFilters.Add(ToolErrors.ExposeExceptionMessages);
-        }
+        serverOptions.Filters.Request.CallToolFilters.Add(ToolErrors.Create(options.Name, options.IncludeExceptionMessages, logger));
 
         return serverOptions;
     }

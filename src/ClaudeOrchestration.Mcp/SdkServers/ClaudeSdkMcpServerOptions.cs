@@ -33,8 +33,19 @@ public sealed class ClaudeSdkMcpServerOptions
     public IList<McpServerPrompt> Prompts { get; init; } = [];
 
     /// <summary>
+    /// Gets or sets whether tools are sent to the model with every request. The default is <see langword="true"/>: a tool
+    /// without its own <c>anthropic/alwaysLoad</c> entry (<see cref="McpServerToolExtensions.WithAlwaysLoad"/>) is listed to the
+    /// CLI as always loaded, so the model sees it directly. Set <see langword="false"/> for a large tool set: the CLI 2.1.330
+    /// then defers the tools behind its <c>ToolSearch</c> tool (the model sees only that until it searches), which saves prompt
+    /// tokens per request. A tool's own <c>WithAlwaysLoad(bool)</c> always wins.
+    /// </summary>
+    public bool AlwaysLoadTools { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets whether the message of an unexpected exception thrown by a tool is shown to the model. The default is
-    /// <see langword="false"/>: like the MCP SDK, the result then says only that the tool failed.
+    /// <see langword="false"/>: the result then says only that the tool failed, with an error id, and the full exception is
+    /// logged (warning) with the same id. The same rule, with an option of the same name, holds for a session's permission and
+    /// hook callbacks (<c>ClaudeSessionOptions.IncludeExceptionMessages</c>).
     /// </summary>
     /// <remarks>
     /// Security: exception messages can carry paths, connection strings or data the model (and the transcript) should not

@@ -1,15 +1,20 @@
+using ClaudeOrchestration.Mcp.Diagnostics;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace ClaudeOrchestration.Mcp;
 
-/// <summary>Call-tool filter that reports an unexpected exception's message to the model (opt-in).</summary>
+/// <summary>
+/// Call-tool filter for unexpected exceptions: the model gets an error result with an error id (and the exception's message
+/// only when <see cref="ClaudeSdkMcpServerOptions.IncludeExceptionMessages"/> is set); the full exception is logged with the id.
+/// The same rule as a session's callbacks (<c>ClaudeSessionOptions.IncludeExceptionMessages</c>).
+/// </summary>
 internal static class ToolErrors
 {
-    public static McpRequestHandler<CallToolRequestParams, CallToolResult> ExposeExceptionMessages(
-        McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
-        async (context, cancellationToken) =>
+    public static McpRequestFilter<CallToolRequestParams, CallToolResult> Create(string server, bool includeMessages, ILogger logger) =>
+        next => async (context, cancellationToken) =>
         {
             try
             {
@@ -17,11 +22,13 @@ internal static class ToolErrors
             }
             catch (Exception exception) when (exception is not (McpException or OperationCanceledException))
             {
-                return new CallToolResult
-                {
-                    IsError = true,
-                    Content = [new TextContentBlock { Text = $"An error occurred invoking '{context.Params?.Name}': {exception.Message}" }],
-                };
+                var tool = context.Params?.Name;
+                var errorId = "err_" + Guid.NewGuid().ToString("N")[..12];
+                Log.ToolFailed(logger, server, tool, errorId, exception);
+                var text = includeMessages
+                    ? $"An error occurred invoking '{tool}': {exception.Message} (error id {errorId})"
+                    : $"An error occurred invoking '{tool}' (error id {errorId}); the host's log has the details.";
+                return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = text }] };
             }
         };
 }

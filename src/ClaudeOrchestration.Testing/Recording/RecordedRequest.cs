@@ -61,7 +61,19 @@ public sealed class RecordedRequest
     /// <c>&lt;system-reminder&gt;</c> blocks and user messages that only carry tool results. Within one agent turn this stays the
     /// prompt that started the turn, which makes it the natural key for <c>When</c> rules.
     /// </summary>
+    /// <remarks>
+    /// After an interrupt, the CLI merges the cut-off prompt into the next user message
+    /// (<c>"SLOW please\n\n[Request interrupted by user]\n\nhello again"</c>), so a rule on the old prompt matches the next turn too.
+    /// Key such rules on <see cref="NewestUserText"/>.
+    /// </remarks>
     public required string LatestUserText { get; init; }
+
+    /// <summary>
+    /// <see cref="LatestUserText"/> without what an interrupt left in it: the text after the last
+    /// <c>[Request interrupted by user]</c> marker (the prompt sent after the interrupt), or all of it when there is no marker.
+    /// The safer key for <c>When</c> rules in tests that interrupt turns.
+    /// </summary>
+    public string NewestUserText { get; init; } = string.Empty;
 
     /// <summary>Whether the newest user message carries <c>tool_result</c> blocks, i.e. this request continues an agent turn after tool calls.</summary>
     public bool HasToolResults => ToolResults.Count > 0;

@@ -38,6 +38,7 @@ internal static class MessagesRequestReader
         var maxTokens = Property(fields, "max_tokens", JsonValueKind.Number) is { } max && max.TryGetInt32(out var parsed) ? parsed : (int?)null;
         var isMessages = HttpMethods.IsPost(request.Method) && string.Equals(request.Path.Value, MessagesPath, StringComparison.OrdinalIgnoreCase);
 
+        var latestUserText = messages is { } list ? LatestUserText(list) : string.Empty;
         return new RecordedRequest
         {
             Sequence = sequence,
@@ -55,7 +56,8 @@ internal static class MessagesRequestReader
             ToolNames = toolNames,
             SystemText = SystemText(Property(fields, "system")),
             Messages = messages,
-            LatestUserText = messages is { } list ? LatestUserText(list) : string.Empty,
+            LatestUserText = latestUserText,
+            NewestUserText = AfterInterruptMarker(latestUserText),
             ToolResults = messages is { } all ? ToolResults(all) : [],
             IsSideCall = isMessages && root is not null && (toolNames.Count == 0 || (!isStreaming && maxTokens == 1)),
         };
@@ -157,6 +159,22 @@ internal static class MessagesRequestReader
         return string.Empty;
     }
 
+    /// <summary>
+    /// After an interrupt the CLI 2.1.330 sends the cut-off prompt, a <c>[Request interrupted by user]</c> text and the new
+    /// prompt as one user message (two user messages in a row are not allowed): keep only what follows the last marker.
+    /// </summary>
+    private static string AfterInterruptMarker(string text)
+    {
+        var marker = text.LastIndexOf(InterruptMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return text;
+        }
+
+        var end = text.IndexOf(']', marker);
+        return end < 0 ? string.Empty : text[(end + 1)..].TrimStart();
+    }
+
     private static List<RecordedToolResult> ToolResults(JsonElement messages)
     {
         var results = new List<RecordedToolResult>();
@@ -214,6 +232,9 @@ internal static class MessagesRequestReader
         Property(message, "role", JsonValueKind.String) is { } role && role.ValueEquals("user"u8);
 
     private static string? Type(JsonElement block) => Property(block, "type", JsonValueKind.String)?.GetString();
+
+    // Also the start of "[Request interrupted by user for tool use]".
+    private const string InterruptMarker = "[Request interrupted by user";
 
     private static bool IsReminder(string text) => text.AsSpan().TrimStart().StartsWith(SystemReminderTag, StringComparison.Ordinal);
 }

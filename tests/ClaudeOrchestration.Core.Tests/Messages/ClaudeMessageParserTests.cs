@@ -57,6 +57,20 @@ public sealed class ClaudeMessageParserTests
     }
 
     [Fact]
+    public void Parse_ResultCost_IsTheExactDecimalOfTheJsonNumberInTheMessageAndTheRunResult()
+    {
+        // 0.30000000000000004 has 17 significant digits; through double it would print back as 0.3 or drift in a sum.
+        const string line = """{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.30000000000000004,"modelUsage":{"m":{"costUSD":0.10000000000000001}},"session_id":"s"}""";
+
+        var result = Assert.IsType<ResultMessage>(Parse(line));
+        var run = ClaudeOrchestration.Client.ClaudeRunResult.From(result, [result]);
+
+        Assert.Equal(0.30000000000000004m, result.TotalCostUsd);
+        Assert.Equal(0.10000000000000001m, result.ModelUsage["m"].CostUsd);
+        Assert.Equal(result.TotalCostUsd, run.TotalCostUsd);
+    }
+
+    [Fact]
     public void Parse_ObjectWithoutType_ReturnsUnknownMessageWithEmptyType()
     {
         var unknown = Assert.IsType<UnknownMessage>(Parse("""{"hello":"world"}"""));

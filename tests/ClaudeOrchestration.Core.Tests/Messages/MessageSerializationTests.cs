@@ -89,7 +89,7 @@ public sealed class MessageSerializationTests
         {
             Subtype = "success",
             NumTurns = 2,
-            ModelUsage = new Dictionary<string, ModelUsage> { ["m"] = new() { InputTokens = 1, CostUsd = 0.5 } },
+            ModelUsage = new Dictionary<string, ModelUsage> { ["m"] = new() { InputTokens = 1, CostUsd = 0.5m } },
         };
 
         var json = Serialize(result);

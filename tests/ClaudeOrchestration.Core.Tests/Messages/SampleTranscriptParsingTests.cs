@@ -86,7 +86,7 @@ public sealed class SampleTranscriptParsingTests
         Assert.Equal(51, result.DurationApiMs);
         Assert.Equal("end_turn", result.StopReason);
         Assert.Equal("completed", result.TerminalReason);
-        Assert.Equal(0.00044800000000000005, result.TotalCostUsd);
+        Assert.Equal(0.00044800000000000005m, result.TotalCostUsd);
         Assert.Equal("Hello from mock (model=claude-opus-5-5).", result.Result);
         Assert.Null(result.ApiErrorStatus);
         Assert.Null(result.StructuredOutput);
@@ -105,7 +105,7 @@ public sealed class SampleTranscriptParsingTests
         Assert.Equal("claude-opus-5-5", model);
         Assert.Equal(12, modelUsage.InputTokens);
         Assert.Equal(20, modelUsage.OutputTokens);
-        Assert.Equal(0.00044800000000000005, modelUsage.CostUsd);
+        Assert.Equal(0.00044800000000000005m, modelUsage.CostUsd);
         Assert.Equal(1_000_000, modelUsage.ContextWindow);
         Assert.Equal(128_000, modelUsage.MaxOutputTokens);
     }

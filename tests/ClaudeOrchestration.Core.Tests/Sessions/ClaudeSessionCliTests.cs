@@ -82,6 +82,11 @@ public sealed class ClaudeSessionCliTests
         var next = await session.RunAsync("hello again", Ct);
         Assert.Equal("After the interrupt.", next.Text);
         Assert.Equal(ClaudeSessionState.Idle, session.State);
+
+        // The CLI merged the cut-off prompt into the next user message: LatestUserText still has it, NewestUserText does not.
+        var after = env.Server.Requests.Last(r => !r.IsSideCall);
+        Assert.Contains("SLOW please", after.LatestUserText, StringComparison.Ordinal);
+        Assert.Equal("hello again", after.NewestUserText);
     }
 
     [Fact]
@@ -97,11 +102,39 @@ public sealed class ClaudeSessionCliTests
         await env.Server.WaitForRequestAsync(r => !r.IsSideCall && r.LatestUserText.Contains("SLOW please", StringComparison.Ordinal), Ct);
         await cts.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => turn);
+        await Assert.ThrowsAsync<ClaudeTurnCanceledException>(() => turn);
         var next = await session.RunAsync("are you there", Ct);
         Assert.Equal("Still here.", next.Text);
         Assert.Equal(pid, session.ProcessId);
         Assert.Equal(ClaudeSessionState.Idle, session.State);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledAfterAPaidModelCall_ThrowsTurnCanceledWithTheTurnsCostAndUsage()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var notes = Path.Combine(env.WorkingDirectory, "notes.txt");
+        await File.WriteAllTextAsync(notes, "NOTES-4471", Ct);
+        env.Server.Enqueue(
+            ScriptedReply.ToolUse("Read", new JsonObject { ["file_path"] = notes }).WithUsage(1000, 500),
+            ScriptedReply.Text("never delivered").WithDelay(TimeSpan.FromMinutes(10)),
+            ScriptedReply.Text("Still here."));
+        await using var session = await env.StartSessionAsync();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var turn = session.RunAsync("read the notes", cts.Token);
+        await env.Server.WaitForRequestAsync(r => !r.IsSideCall && r.RawBody.Contains("NOTES-4471", StringComparison.Ordinal), Ct);
+        await cts.CancelAsync();
+
+        var canceled = await Assert.ThrowsAsync<ClaudeTurnCanceledException>(() => turn);
+        var result = Assert.IsType<ResultMessage>(canceled.Result);
+        Assert.Equal("error_during_execution", result.Subtype);
+        Assert.True(canceled.TotalCostUsd > 0, $"cost {canceled.TotalCostUsd}");
+        Assert.NotNull(canceled.Usage);
+        Assert.True(canceled.Usage.OutputTokens >= 500, $"output tokens {canceled.Usage.OutputTokens}");
+        Assert.Equal(canceled.TotalCostUsd, canceled.RunResult!.TotalCostUsd);
+        Assert.Equal(cts.Token, canceled.CancellationToken);
+        Assert.Equal("Still here.", (await session.RunAsync("are you there", Ct)).Text);
     }
 
     [Fact]

@@ -38,6 +38,30 @@ public sealed class ClaudeSessionPoolTests
     }
 
     [Fact]
+    public async Task GetOrCreateAsync_ExistingKeyWithOtherOptions_ThrowsInsteadOfHandingOutTheFirstCallersHandler()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        await using var pool = CreatePool(env, new ClaudeSessionPoolOptions());
+        ClaudePermissionHandler aliceHandler = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Allow());
+        ClaudePermissionHandler bobHandler = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Deny("bob says no"));
+        var first = new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Read"] } };
+        await using var lease = await pool.GetOrCreateAsync("shared", first, Ct);
+
+        var mismatch = await Assert.ThrowsAsync<ArgumentException>(
+            () => pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = bobHandler, RunOptions = new() { AllowedTools = ["Read"] } }, Ct));
+        var otherFlags = await Assert.ThrowsAsync<ArgumentException>(
+            () => pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Bash"] } }, Ct));
+        await using var sameInstance = await pool.GetOrCreateAsync("shared", first, Ct);
+        await using var equivalent = await pool.GetOrCreateAsync("shared", new ClaudeSessionOptions { CanUseTool = aliceHandler, RunOptions = new() { AllowedTools = ["Read"] } }, Ct);
+        await using var asItIs = await pool.GetOrCreateAsync("shared", cancellationToken: Ct);
+
+        Assert.Contains("'shared'", mismatch.Message, StringComparison.Ordinal);
+        Assert.Equal("options", otherFlags.ParamName);
+        Assert.All([sameInstance, equivalent, asItIs], l => Assert.Same(lease.Session, l.Session));
+        Assert.Same(aliceHandler, asItIs.Session.Options.CanUseTool);
+    }
+
+    [Fact]
     public async Task GetOrCreateAsync_SameKeyConcurrently_StartsOneProcess()
     {
         await using var env = await OfflineSessions.StartAsync();
@@ -213,6 +237,40 @@ public sealed class ClaudeSessionPoolTests
 
         Assert.Empty(env.LiveProcesses());
         await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.GetOrCreateAsync("x", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task ConversationRetention_KeyComesBackAfterIt_ConversationIsForgottenAndANewOneStarts()
+    {
+        await using var env = await OfflineSessions.StartAsync();
+        var clock = new FakeTimeProvider();
+        await using var pool = CreatePool(
+            env,
+            new ClaudeSessionPoolOptions { IdleTimeout = TimeSpan.FromMinutes(5), IdleCheckInterval = TimeSpan.FromMinutes(1), ConversationRetention = TimeSpan.FromMinutes(30) },
+            clock);
+        string firstSessionId;
+        ClaudeSession first;
+        await using (var lease = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct))
+        {
+            first = lease.Session;
+            firstSessionId = (await lease.Session.RunAsync("remember HERON", Ct)).SessionId;
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(1, pool.RememberedConversationCount);
+        await first.Completion.WaitAsync(Ct);
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(1, pool.RememberedConversationCount);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, pool.RememberedConversationCount);
+
+        await using var next = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct);
+        var answer = await next.Session.RunAsync("what did I say", Ct);
+
+        Assert.NotEqual(firstSessionId, answer.SessionId);
+        var request = env.Server.Requests.Last(r => !r.IsSideCall && r.LatestUserText.Contains("what did I say", StringComparison.Ordinal));
+        Assert.DoesNotContain("HERON", request.RawBody, StringComparison.Ordinal);
     }
 
     private static ClaudeSessionPool CreatePool(OfflineSessions env, ClaudeSessionPoolOptions options, TimeProvider? clock = null) =>

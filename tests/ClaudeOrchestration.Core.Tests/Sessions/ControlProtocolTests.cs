@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaudeOrchestration.Messages;
 using ClaudeOrchestration.Sessions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -195,21 +196,20 @@ public sealed class ControlProtocolTests
     [Fact]
     public async Task SendAsync_CancelledWhileTheCliDoesNotReadThePrompt_InterruptTimesOutKillsAndThrows()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerSignallingTimeProvider();
         await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions { InterruptTimeout = TimeSpan.FromSeconds(2) }, clock);
         cli.Transport.StallWrites = true;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var turn = cli.Session.RunAsync("never read", cts.Token);
         await cts.CancelAsync();
-        while (cli.Transport.TerminateCount == 0)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        // The interrupt's write stalls too; once its timeout timer exists, moving the clock past it must kill the process.
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(2), Ct);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        await cli.Transport.Terminated.WaitAsync(Ct);
 
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => turn);
-        Assert.True(failure is OperationCanceledException or TimeoutException or ClaudeException, failure.ToString());
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => turn);
+        Assert.Contains("'interrupt'", failure.Message, StringComparison.Ordinal);
         Assert.Equal(ClaudeSessionState.Faulted, cli.Session.State);
     }
 
@@ -384,6 +384,127 @@ public sealed class ControlProtocolTests
         Assert.Collection(inTurn, m => Assert.IsType<SystemInitMessage>(m), m => Assert.IsType<ResultMessage>(m));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CallbackThrows_ReplyHasAnErrorIdAndTheMessageOnlyWhenOptedIn(bool include)
+    {
+        var logger = new RecordingLogger();
+        await using var cli = await FakeCli.StartAsync(
+            new ClaudeSessionOptions
+            {
+                IncludeExceptionMessages = include,
+                CanUseTool = (_, _) => throw new InvalidOperationException("secret connection string"),
+            },
+            logger: logger);
+
+        cli.Transport.Emit(CanUseTool("perm-throws"));
+        var reply = await cli.ReplyToAsync("perm-throws");
+
+        Assert.Equal("error", reply.GetProperty("subtype").GetString());
+        var error = reply.GetProperty("error").GetString()!;
+        var errorId = System.Text.RegularExpressions.Regex.Match(error, "err_[0-9a-f]{12}").Value;
+        Assert.NotEmpty(errorId);
+        Assert.Equal(include, error.Contains("secret connection string", StringComparison.Ordinal));
+        var logged = Assert.Single(logger.Entries, e => e.Message.Contains(errorId, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, logged.Level);
+        Assert.Equal("secret connection string", logged.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task SendAsync_ConsumerStopsReading_ReaderWaitsAtTheBufferBoundThenDeliversEverythingInOrder()
+    {
+        await using var cli = await FakeCli.StartAsync();
+        const int flood = (2 * ClaudeSession.TurnBufferCapacity) + 10;
+        await using var turn = cli.Session.SendAsync("flood me", Ct).GetAsyncEnumerator(Ct);
+        var first = turn.MoveNextAsync();
+        await cli.Transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "user", Ct);
+        var readsBefore = cli.Transport.Reads;
+        for (var i = 0; i < flood; i++)
+        {
+            cli.Transport.Emit($$"""{"type":"flood","n":{{i}}}""");
+        }
+
+        Assert.True(await first);
+        // The consumer took one message, the buffer holds the bound, and the reader holds one more, waiting for room: it reads
+        // no further line (unbounded, it would read the whole flood).
+        var bound = readsBefore + ClaudeSession.TurnBufferCapacity + 2;
+        await cli.Transport.ReadsReached(bound).WaitAsync(Ct);
+        Assert.Equal(bound, cli.Transport.Reads);
+
+        var seen = new List<int> { ((UnknownMessage)turn.Current).Raw.GetProperty("n").GetInt32() };
+        while (seen.Count < flood && await turn.MoveNextAsync())
+        {
+            seen.Add(((UnknownMessage)turn.Current).Raw.GetProperty("n").GetInt32());
+        }
+
+        cli.Transport.Emit(Result);
+        Assert.True(await turn.MoveNextAsync());
+        Assert.IsType<ResultMessage>(turn.Current);
+        Assert.False(await turn.MoveNextAsync());
+        Assert.Equal(Enumerable.Range(0, flood), seen);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithPartialStreamEvents_DoesNotKeepThem()
+    {
+        await using var cli = await FakeCli.StartAsync();
+
+        var run = cli.Session.RunAsync("stream", Ct);
+        await cli.Transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "user", Ct);
+        cli.Transport.Emit(Init);
+        for (var i = 0; i < 50; i++)
+        {
+            cli.Transport.Emit("""{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}},"session_id":"s-1","uuid":"u"}""");
+        }
+
+        cli.Transport.Emit(Result);
+        var result = await run;
+
+        Assert.DoesNotContain(result.Messages, m => m is StreamEventMessage);
+        Assert.Collection(result.Messages, m => Assert.IsType<SystemInitMessage>(m), m => Assert.IsType<ResultMessage>(m));
+    }
+
+    [Theory]
+    [InlineData("Timeout")]
+    [InlineData("TaskId")]
+    [InlineData("Priority")]
+    public async Task StartAsync_OneShotOnlyRunOption_ThrowsBeforeSpawningAndNamesIt(string setting)
+    {
+        var run = setting switch
+        {
+            "Timeout" => new ClaudeRunOptions { Timeout = TimeSpan.FromMinutes(1) },
+            "TaskId" => new ClaudeRunOptions { TaskId = "t-1" },
+            _ => new ClaudeRunOptions { Priority = 5 },
+        };
+        var factory = ClaudeSessionFactory.Create(new ClaudeOrchestrationOptions { CliPath = "/nonexistent/claude" });
+
+        var rejected = await Assert.ThrowsAsync<ArgumentException>(() => factory.StartAsync(new ClaudeSessionOptions { RunOptions = run }, Ct));
+
+        Assert.Equal("options", rejected.ParamName);
+        Assert.Contains("ClaudeRunOptions." + setting, rejected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PermissionAndHook_UpdatedInputAsJsonElement_IsSentLikeAJsonObject()
+    {
+        var rewritten = JsonDocument.Parse("""{"file_path":"/tmp/elsewhere"}""").RootElement.Clone();
+        await using var cli = await FakeCli.StartAsync(new ClaudeSessionOptions
+        {
+            CanUseTool = (_, _) => ValueTask.FromResult(ClaudePermissionResult.Allow(rewritten)),
+            Hooks = [new ClaudeHookMatcher { Event = "PreToolUse", Callbacks = [(_, _) => ValueTask.FromResult(ClaudeHookOutput.RewriteToolInput(rewritten))] }],
+        });
+
+        cli.Transport.Emit(CanUseTool("perm-element"));
+        var permission = await cli.ReplyToAsync("perm-element");
+        cli.Transport.Emit("""{"type":"control_request","request_id":"hook-element","request":{"subtype":"hook_callback","callback_id":"hook_0","input":{"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/etc/hostname"}}}}""");
+        var hook = await cli.ReplyToAsync("hook-element");
+
+        Assert.Equal("/tmp/elsewhere", permission.GetProperty("response").GetProperty("updatedInput").GetProperty("file_path").GetString());
+        Assert.Equal("/tmp/elsewhere", hook.GetProperty("response").GetProperty("hookSpecificOutput").GetProperty("updatedInput").GetProperty("file_path").GetString());
+        Assert.Throws<ArgumentException>(() => ClaudePermissionResult.Allow(JsonDocument.Parse("[1]").RootElement.Clone()));
+    }
+
     private static string CanUseTool(string id) =>
         $$$"""{"type":"control_request","request_id":"{{{id}}}","request":{"subtype":"can_use_tool","tool_name":"Read","input":{"file_path":"/etc/hostname"},"tool_use_id":"toolu_1"}}""";
 
@@ -409,12 +530,12 @@ public sealed class ControlProtocolTests
 
         public JsonElement Initialize { get; }
 
-        public static async Task<FakeCli> StartAsync(ClaudeSessionOptions? options = null, TimeProvider? clock = null)
+        public static async Task<FakeCli> StartAsync(ClaudeSessionOptions? options = null, TimeProvider? clock = null, ILogger? logger = null)
         {
             options ??= new ClaudeSessionOptions();
             ClaudeSession.ValidateOptions(options);
             var transport = new FakeSessionTransport();
-            var session = new ClaudeSession(transport, options, NullLogger.Instance, clock ?? TimeProvider.System, TimeSpan.FromSeconds(2), "s-1");
+            var session = new ClaudeSession(transport, options, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, TimeSpan.FromSeconds(2), "s-1");
             var initializing = session.InitializeAsync(Ct);
             var init = await transport.NextWrittenAsync(f => f.GetProperty("type").GetString() == "control_request", Ct);
             var id = init.GetProperty("request_id").GetString();

@@ -16,6 +16,9 @@ internal sealed class FakeSessionTransport : ISessionTransport
     private readonly Channel<JsonElement> _written = Channel.CreateUnbounded<JsonElement>();
     private readonly List<JsonElement> _allWritten = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(int Count, TaskCompletionSource Reached)> _readWaiters = [];
+    private int _reads;
 
     public int ProcessId => 4242;
 
@@ -24,6 +27,9 @@ internal sealed class FakeSessionTransport : ISessionTransport
     public Task StderrDrained => _exited.Task;
 
     public int TerminateCount { get; private set; }
+
+    /// <summary>Completes when the session first terminates the process.</summary>
+    public Task Terminated => _terminated.Task;
 
     /// <summary>The CLI stops reading stdin: writes block (ignoring cancellation, like a full pipe) until the process exits.</summary>
     public bool StallWrites { get; set; }
@@ -64,11 +70,41 @@ internal sealed class FakeSessionTransport : ISessionTransport
         }
     }
 
+    /// <summary>How many lines the session has read so far.</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>Completes once the session has read <paramref name="count"/> lines.</summary>
+    public Task ReadsReached(int count)
+    {
+        lock (_readWaiters)
+        {
+            if (_reads >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _readWaiters.Add((count, reached));
+            return reached.Task;
+        }
+    }
+
     public async ValueTask<ReadOnlySequence<byte>?> ReadLineAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return new ReadOnlySequence<byte>(await _output.Reader.ReadAsync(cancellationToken));
+            var line = await _output.Reader.ReadAsync(cancellationToken);
+            lock (_readWaiters)
+            {
+                _reads++;
+                foreach (var waiter in _readWaiters.Where(w => w.Count <= _reads).ToArray())
+                {
+                    waiter.Reached.TrySetResult();
+                    _readWaiters.Remove(waiter);
+                }
+            }
+
+            return new ReadOnlySequence<byte>(line);
         }
         catch (ChannelClosedException)
         {
@@ -113,6 +149,7 @@ internal sealed class FakeSessionTransport : ISessionTransport
     {
         TerminateCount++;
         Exit(143);
+        _terminated.TrySetResult();
         return Task.CompletedTask;
     }
 

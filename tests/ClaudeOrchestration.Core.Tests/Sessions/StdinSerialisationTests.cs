@@ -89,6 +89,6 @@ public sealed class StdinSerialisationTests
         var exitCode = await process.Exited;
         Assert.Equal(143, exitCode);
         await Assert.ThrowsAsync<ClaudeProcessException>(() => write);
-        await Assert.ThrowsAnyAsync<Exception>(() => second);
+        await Assert.ThrowsAsync<ClaudeProcessException>(() => second);
     }
 }

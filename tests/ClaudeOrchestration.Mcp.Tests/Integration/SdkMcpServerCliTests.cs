@@ -66,18 +66,114 @@ public sealed class SdkMcpServerCliTests
         var divide = McpServerTool.Create(
             int (int a, int b) => b == 0 ? throw new ModelContextProtocol.McpException("b must not be zero") : a / b,
             new() { Name = "divide" });
-        await using var calc = ClaudeSdkMcpServer.Create("calc", tools: [divide]);
+        await using var calc = ClaudeSdkMcpServer.Create(new ClaudeSdkMcpServerOptions { Name = "calc", Tools = [divide], AlwaysLoadTools = false });
         cli.Server.When(r => !r.HasToolResults, ScriptedReply.ToolUse("mcp__calc__divide", new JsonObject { ["a"] = 1, ["b"] = 0 }));
 
         await using var session = await StartSessionAsync(cli, calc, allowedTools: ["mcp__calc__divide"]);
         var run = await session.RunAsync("divide 1 by 0", Ct);
 
-        // Without anthropic/alwaysLoad the CLI defers the tool (not in the API tools), yet a call by name still works.
+        // With AlwaysLoadTools = false the CLI defers the tool (not in the API tools), yet a call by name still works.
         Assert.DoesNotContain("mcp__calc__divide", cli.Server.Requests.First(r => !r.IsSideCall).ToolNames);
         var sent = Assert.Single(Assert.Single(cli.Server.Requests, r => !r.IsSideCall && r.HasToolResults).ToolResults);
         Assert.True(sent.IsError, sent.ToString());
         Assert.Contains("b must not be zero", sent.Content, StringComparison.Ordinal);
         Assert.False(run.IsError, run.Result.ToString());
+    }
+
+    [Fact]
+    public async Task ClaudeSession_QuickStartToolWithoutMeta_IsInTheApiRequestsToolList()
+    {
+        // The README's quick start: a plain McpServerTool, no WithAlwaysLoad. The model must see it, not only ToolSearch.
+        await using var cli = await OfflineCliFixture.StartAsync(cancellationToken: Ct);
+        await using var calc = ClaudeSdkMcpServer.Create("calc", tools:
+        [
+            McpServerTool.Create((int a, int b) => a + b, new() { Name = "add", Description = "Adds two integers." }),
+        ]);
+        cli.Server.Enqueue(ScriptedReply.Text("ok"));
+
+        await using var session = await StartSessionAsync(cli, calc, allowedTools: ["mcp__calc__add"]);
+        await session.RunAsync("what tools do you have?", Ct);
+
+        Assert.Contains("mcp__calc__add", cli.Server.Requests.First(r => !r.IsSideCall).ToolNames);
+    }
+
+    [Fact]
+    public async Task ClaudeSession_ToolWithAlwaysLoadFalse_StaysDeferredUnderTheDefault()
+    {
+        await using var cli = await OfflineCliFixture.StartAsync(cancellationToken: Ct);
+        await using var calc = ClaudeSdkMcpServer.Create("calc", tools:
+        [
+            McpServerTool.Create((int a, int b) => a + b, new() { Name = "add" }),
+            McpServerTool.Create((int a, int b) => a * b, new() { Name = "multiply" }).WithAlwaysLoad(false),
+        ]);
+        cli.Server.Enqueue(ScriptedReply.Text("ok"));
+
+        await using var session = await StartSessionAsync(cli, calc, allowedTools: ["mcp__calc__add", "mcp__calc__multiply"]);
+        await session.RunAsync("what tools do you have?", Ct);
+
+        var tools = cli.Server.Requests.First(r => !r.IsSideCall).ToolNames;
+        Assert.Contains("mcp__calc__add", tools);
+        Assert.DoesNotContain("mcp__calc__multiply", tools);
+    }
+
+    [Fact]
+    public async Task ClaudeSession_ForkWithServerFactory_TheToolWorksInTheOriginalAndTheForkWithTheirOwnServers()
+    {
+        await using var cli = await OfflineCliFixture.StartAsync(cancellationToken: Ct);
+        var created = 0;
+        var calls = new ConcurrentQueue<int>();
+        var add = McpServerTool.Create(
+            (int a, int b) =>
+            {
+                calls.Enqueue(a + b);
+                return $"sum={a + b}";
+            },
+            new() { Name = "add", Description = "Adds two integers." });
+        var factory = ClaudeSdkMcpServer.Factory("calc", tools: [add]);
+        foreach (var (prompt, a, b) in new[] { ("first add", 2, 3), ("fork add", 4, 5), ("original add", 6, 7) })
+        {
+            cli.Server.When(
+                r => !r.IsSideCall && !r.HasToolResults && r.LatestUserText.Contains(prompt, StringComparison.Ordinal),
+                ScriptedReply.ToolUse("mcp__calc__add", new JsonObject { ["a"] = a, ["b"] = b }));
+        }
+
+        var options = new ClaudeSessionOptions
+        {
+            SdkMcpServerFactories = [() =>
+            {
+                Interlocked.Increment(ref created);
+                return factory();
+            }],
+            RunOptions = new ClaudeRunOptions { AllowedTools = ["mcp__calc__add"] },
+        };
+        await using var original = await StartSessionAsync(cli, options);
+        var first = await original.RunAsync("first add", Ct);
+        await using var fork = await original.ForkAsync(Ct);
+        var forked = await fork.RunAsync("fork add", Ct);
+        var again = await original.RunAsync("original add", Ct);
+
+        Assert.Equal(2, created);
+        Assert.Equal([5, 9, 13], calls.ToArray());
+        foreach (var (run, sum) in new[] { (first, 5), (forked, 9), (again, 13) })
+        {
+            var result = run.Messages.OfType<UserMessage>().SelectMany(m => m.Content).OfType<ToolResultBlock>().Single();
+            Assert.False(result.IsError, result.Text);
+            Assert.Equal($"sum={sum}", result.Text);
+        }
+    }
+
+    [Fact]
+    public async Task ClaudeSession_ForkOfALiveSessionWithAServerInstance_ThrowsAndSaysToUseAFactory()
+    {
+        await using var cli = await OfflineCliFixture.StartAsync(cancellationToken: Ct);
+        await using var calc = ClaudeSdkMcpServer.Create("calc", tools: [McpServerTool.Create((int a, int b) => a + b, new() { Name = "add" })]);
+        cli.Server.Enqueue(ScriptedReply.Text("ok"));
+        await using var session = await StartSessionAsync(cli, calc, allowedTools: []);
+        await session.RunAsync("hello", Ct);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.ForkAsync(Ct));
+
+        Assert.Contains("SdkMcpServerFactories", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,7 +220,14 @@ public sealed class SdkMcpServerCliTests
         return (sent.Content, run);
     }
 
-    private static Task<ClaudeSession> StartSessionAsync(OfflineCliFixture cli, ClaudeSdkMcpServer server, IReadOnlyList<string> allowedTools)
+    private static Task<ClaudeSession> StartSessionAsync(OfflineCliFixture cli, ClaudeSdkMcpServer server, IReadOnlyList<string> allowedTools) =>
+        StartSessionAsync(cli, new ClaudeSessionOptions
+        {
+            SdkMcpServers = [server],
+            RunOptions = new ClaudeRunOptions { AllowedTools = allowedTools },
+        });
+
+    private static Task<ClaudeSession> StartSessionAsync(OfflineCliFixture cli, ClaudeSessionOptions options)
     {
         var settings = new ClaudeOrchestrationOptions { CliPath = TestCli.Path, DefaultWorkingDirectory = cli.WorkingDirectory };
         foreach (var (name, value) in cli.Environment)
@@ -132,12 +235,6 @@ public sealed class SdkMcpServerCliTests
             settings.EnvironmentVariables[name] = value;
         }
 
-        return ClaudeSessionFactory.Create(settings).StartAsync(
-            new ClaudeSessionOptions
-            {
-                SdkMcpServers = [server],
-                RunOptions = new ClaudeRunOptions { AllowedTools = allowedTools },
-            },
-            Ct);
+        return ClaudeSessionFactory.Create(settings).StartAsync(options, Ct);
     }
 }

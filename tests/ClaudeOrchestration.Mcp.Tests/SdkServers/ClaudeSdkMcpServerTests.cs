@@ -160,7 +160,8 @@ public sealed class ClaudeSdkMcpServerTests
     public async Task HandleMessageAsync_ToolThrows_IsErrorResultHidesTheMessageByDefault()
     {
         var failing = McpServerTool.Create(string () => throw new InvalidOperationException("secret connection string"), new() { Name = "boom" });
-        await using var server = ClaudeSdkMcpServer.Create("calc", tools: [failing]);
+        var logger = new RecordingLogger();
+        await using var server = ClaudeSdkMcpServer.Create(new ClaudeSdkMcpServerOptions { Name = "calc", Tools = [failing] }, loggerFactory: logger);
         var client = new CliMcpClient(server);
         await client.InitializeAsync(Ct);
 
@@ -170,6 +171,12 @@ public sealed class ClaudeSdkMcpServerTests
         var text = CliMcpClient.SingleText(result);
         Assert.Contains("boom", text, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+        // The model gets an error id; the host's log has the full exception under the same id.
+        var errorId = System.Text.RegularExpressions.Regex.Match(text, "err_[0-9a-f]{12}").Value;
+        Assert.NotEmpty(errorId);
+        var logged = Assert.Single(logger.Entries, e => e.Exception is not null && e.Message.Contains(errorId, StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logged.Level);
+        Assert.Equal("secret connection string", logged.Exception?.Message);
     }
 
     [Fact]
@@ -183,7 +190,7 @@ public sealed class ClaudeSdkMcpServerTests
         var result = await client.CallToolAsync("boom", [], Ct);
 
         Assert.True(result.GetProperty("isError").GetBoolean());
-        Assert.Equal("An error occurred invoking 'boom': the disk is full", CliMcpClient.SingleText(result));
+        Assert.Matches("^An error occurred invoking 'boom': the disk is full \\(error id err_[0-9a-f]{12}\\)$", CliMcpClient.SingleText(result));
     }
 
     [Fact]

@@ -1,20 +1,179 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using ClaudeOrchestration.Diagnostics;
 using ClaudeOrchestration.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace ClaudeOrchestration.Sessions;
 
-/// <summary>CLI → host control requests: permissions, hooks, in-process MCP servers.</summary>
-public sealed partial class ClaudeSession
+/// <summary>
+/// A session's CLI → host side: runs <c>can_use_tool</c>, <c>hook_callback</c> and <c>mcp_message</c> requests on the thread
+/// pool (never on the reader), each with its own token and timeout, and writes their replies. Owns the hook registrations
+/// and the in-process MCP servers of one CLI process.
+/// </summary>
+internal sealed class SessionCallbacks
 {
+    private readonly ClaudeSessionOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _lifetime;
+    private readonly Func<string?> _sessionId;
+    private readonly Func<Action<Utf8JsonWriter>, CancellationToken, Task> _writeFrame;
+    private readonly ConcurrentDictionary<string, InFlightCallback> _inFlight = new(StringComparer.Ordinal);
+
+    public SessionCallbacks(
+        ClaudeSessionOptions options,
+        ILogger logger,
+        TimeProvider time,
+        Func<string?> sessionId,
+        Func<Action<Utf8JsonWriter>, CancellationToken, Task> writeFrame,
+        CancellationToken lifetime)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _lifetime = lifetime;
+        _sessionId = sessionId;
+        _writeFrame = writeFrame;
+        (HookCallbacks, HookRegistrations) = RegisterHooks(options.Hooks);
+    }
+
+    public Dictionary<string, (ClaudeHookCallback Callback, TimeSpan? Timeout)> HookCallbacks { get; }
+
+    public Dictionary<string, List<(string? Matcher, List<string> Ids, TimeSpan? Timeout)>> HookRegistrations { get; }
+
+    /// <summary>The servers of this process: the caller's instances plus those created by the factories (owned, disposed on close).</summary>
+    public Dictionary<string, IClaudeSdkMcpServer> McpServers { get; private set; } = new(StringComparer.Ordinal);
+
+    private List<IClaudeSdkMcpServer> OwnedMcpServers { get; } = [];
+
+    /// <summary>Whether no callback is running.</summary>
+    public bool IsIdle => _inFlight.IsEmpty;
+
+    /// <summary>The CLI withdrew a request (<c>control_cancel_request</c>): cancel its callback's token; no reply follows.</summary>
+    public void CancelByCli(string requestId)
+    {
+        if (_inFlight.TryGetValue(requestId, out var callback))
+        {
+            Log.CallbackCancelledByCli(_logger, _sessionId(), requestId);
+            callback.CancelByCli();
+        }
+    }
+
+    /// <summary>The session is faulting or closing: cancel every callback's token.</summary>
+    public void CancelAll()
+    {
+        foreach (var callback in _inFlight.Values)
+        {
+            callback.CancelBySession();
+        }
+    }
+
+    /// <summary>Waits, up to <paramref name="limit"/>, for the callbacks still running; one that ignores its token is abandoned.</summary>
+    public async Task WaitForCallbacksAsync(TimeSpan limit)
+    {
+        var callbacks = _inFlight.Values.Select(c => c.Task).ToArray();
+        try
+        {
+            await Task.WhenAll(callbacks).WaitAsync(limit, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Logged by nobody on purpose: the callback's owner ignored cancellation; the process is already gone.
+        }
+    }
+
+    /// <summary>Disposes the servers the factories created for this process.</summary>
+    public async Task DisposeOwnedServersAsync()
+    {
+        foreach (var server in OwnedMcpServers)
+        {
+            if (server is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (server is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+
+    internal static (Dictionary<string, (ClaudeHookCallback, TimeSpan?)>, Dictionary<string, List<(string?, List<string>, TimeSpan?)>>) RegisterHooks(
+        IReadOnlyList<ClaudeHookMatcher> hooks)
+    {
+        var callbacks = new Dictionary<string, (ClaudeHookCallback, TimeSpan?)>(StringComparer.Ordinal);
+        var registrations = new Dictionary<string, List<(string?, List<string>, TimeSpan?)>>(StringComparer.Ordinal);
+        foreach (var hook in hooks ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(hook, nameof(ClaudeSessionOptions.Hooks));
+            ArgumentException.ThrowIfNullOrWhiteSpace(hook.Event, nameof(ClaudeHookMatcher.Event));
+            if (hook.Callbacks is not { Count: > 0 })
+            {
+                throw new ArgumentException($"The {hook.Event} hook matcher '{hook.Matcher}' has no callbacks.", nameof(hooks));
+            }
+
+            if (hook.Timeout is { } timeout)
+            {
+                ClaudeSession.CheckTimeout($"the {hook.Event} hook's Timeout", timeout);
+            }
+
+            var ids = new List<string>();
+            foreach (var callback in hook.Callbacks)
+            {
+                ArgumentNullException.ThrowIfNull(callback, nameof(ClaudeHookMatcher.Callbacks));
+                var id = "hook_" + callbacks.Count.ToString(CultureInfo.InvariantCulture);
+                callbacks[id] = (callback, hook.Timeout);
+                ids.Add(id);
+            }
+
+            if (!registrations.TryGetValue(hook.Event, out var list))
+            {
+                registrations[hook.Event] = list = [];
+            }
+
+            list.Add((hook.Matcher, ids, hook.Timeout));
+        }
+
+        return (callbacks, registrations);
+    }
+
+    internal static Dictionary<string, IClaudeSdkMcpServer> IndexMcpServers(IReadOnlyList<IClaudeSdkMcpServer> servers)
+    {
+        var index = new Dictionary<string, IClaudeSdkMcpServer>(StringComparer.Ordinal);
+        foreach (var server in servers ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(server, nameof(ClaudeSessionOptions.SdkMcpServers));
+            ArgumentException.ThrowIfNullOrWhiteSpace(server.Name, nameof(IClaudeSdkMcpServer.Name));
+            if (!index.TryAdd(server.Name, server))
+            {
+                throw new ArgumentException($"Two in-process MCP servers are named '{server.Name}'; names must be unique in a session.", nameof(servers));
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>Indexes the caller's instances and creates this process's own servers from the factories.</summary>
+    public void CreateMcpServers()
+    {
+        foreach (var factory in _options.SdkMcpServerFactories)
+        {
+            OwnedMcpServers.Add(factory() ?? throw new InvalidOperationException("A ClaudeSessionOptions.SdkMcpServerFactories entry returned null."));
+        }
+
+        McpServers = IndexMcpServers([.. _options.SdkMcpServers, .. OwnedMcpServers]);
+    }
+
     /// <summary>How many CLI → host callbacks are running now (for tests and diagnostics).</summary>
-    internal int InFlightCallbackCount => _inFlight.Count;
+    public int InFlightCount => _inFlight.Count;
 
     /// <summary>Starts the callback on the thread pool: the reader goes straight back to the stream.</summary>
-    private void DispatchCallback(ControlRequestMessage request)
+    public void Dispatch(ControlRequestMessage request)
     {
-        Log.ControlRequestReceived(_logger, SessionId, request.Subtype, request.RequestId);
-        var callback = new InFlightCallback(TimeoutFor(request), _time, _lifetime.Token);
+        Log.ControlRequestReceived(_logger, _sessionId(), request.Subtype, request.RequestId);
+        var callback = new InFlightCallback(TimeoutFor(request), _time, _lifetime);
         if (!_inFlight.TryAdd(request.RequestId, callback))
         {
             // A duplicate id would make two answers for one request; the first one in flight wins.
@@ -28,7 +187,7 @@ public sealed partial class ClaudeSession
     private TimeSpan? TimeoutFor(ControlRequestMessage request)
     {
         if (request.Subtype == "hook_callback"
-            && ReadString(request.Request, "callback_id"u8) is { } id
+            && ClaudeSession.ReadString(request.Request, "callback_id"u8) is { } id
             && HookCallbacks.TryGetValue(id, out var hook))
         {
             return hook.Timeout;
@@ -59,7 +218,7 @@ public sealed partial class ClaudeSession
 
             if (payload is null)
             {
-                Log.UnsupportedControlRequest(_logger, SessionId, request.Subtype);
+                Log.UnsupportedControlRequest(_logger, _sessionId(), request.Subtype);
                 await ReplyErrorAsync(request.RequestId, $"Unsupported control request subtype: {request.Subtype}").ConfigureAwait(false);
                 return;
             }
@@ -77,8 +236,13 @@ public sealed partial class ClaudeSession
         }
         catch (Exception ex)
         {
-            Log.CallbackFailed(_logger, SessionId, request.Subtype, request.RequestId, ex);
-            await ReplyErrorAsync(request.RequestId, $"The host's {request.Subtype} callback failed: {ex.Message}").ConfigureAwait(false);
+            // Opt-in disclosure, like the Mcp package: by default the model sees only an id the host's log can be searched for.
+            var errorId = "err_" + Guid.NewGuid().ToString("N")[..12];
+            Log.CallbackFailed(_logger, _sessionId(), request.Subtype, request.RequestId, errorId, ex);
+            var text = _options.IncludeExceptionMessages
+                ? $"The host's {request.Subtype} callback failed: {ex.Message} (error id {errorId})"
+                : $"The host's {request.Subtype} callback failed (error id {errorId}); the host's log has the details.";
+            await ReplyErrorAsync(request.RequestId, text).ConfigureAwait(false);
         }
         finally
         {
@@ -96,13 +260,13 @@ public sealed partial class ClaudeSession
 
         var permission = new ClaudeToolPermissionRequest
         {
-            ToolName = ReadString(request, "tool_name"u8) ?? string.Empty,
+            ToolName = ClaudeSession.ReadString(request, "tool_name"u8) ?? string.Empty,
             Input = request.TryGetProperty("input"u8, out var input) ? input : default,
-            ToolUseId = ReadString(request, "tool_use_id"u8),
-            DecisionReason = ReadString(request, "decision_reason"u8),
-            DecisionReasonType = ReadString(request, "decision_reason_type"u8),
-            BlockedPath = ReadString(request, "blocked_path"u8),
-            AgentId = ReadString(request, "agent_id"u8),
+            ToolUseId = ClaudeSession.ReadString(request, "tool_use_id"u8),
+            DecisionReason = ClaudeSession.ReadString(request, "decision_reason"u8),
+            DecisionReasonType = ClaudeSession.ReadString(request, "decision_reason_type"u8),
+            BlockedPath = ClaudeSession.ReadString(request, "blocked_path"u8),
+            AgentId = ClaudeSession.ReadString(request, "agent_id"u8),
             Suggestions = request.TryGetProperty("permission_suggestions"u8, out var suggestions) ? suggestions : null,
             Raw = request,
         };
@@ -115,7 +279,7 @@ public sealed partial class ClaudeSession
 
     private async Task<Action<Utf8JsonWriter>?> HandleHookCallbackAsync(JsonElement request, CancellationToken cancellationToken)
     {
-        var id = ReadString(request, "callback_id"u8);
+        var id = ClaudeSession.ReadString(request, "callback_id"u8);
         if (id is null || !HookCallbacks.TryGetValue(id, out var hook))
         {
             throw new InvalidOperationException($"The CLI called hook callback '{id}', which this session did not register.");
@@ -124,11 +288,11 @@ public sealed partial class ClaudeSession
         var input = request.TryGetProperty("input"u8, out var raw) ? raw : default;
         var hookInput = new ClaudeHookInput
         {
-            EventName = ReadString(input, "hook_event_name"u8) ?? string.Empty,
-            SessionId = ReadString(input, "session_id"u8),
-            ToolName = ReadString(input, "tool_name"u8),
+            EventName = ClaudeSession.ReadString(input, "hook_event_name"u8) ?? string.Empty,
+            SessionId = ClaudeSession.ReadString(input, "session_id"u8),
+            ToolName = ClaudeSession.ReadString(input, "tool_name"u8),
             ToolInput = input.ValueKind == JsonValueKind.Object && input.TryGetProperty("tool_input"u8, out var toolInput) ? toolInput : null,
-            ToolUseId = ReadString(input, "tool_use_id"u8) ?? ReadString(request, "tool_use_id"u8),
+            ToolUseId = ClaudeSession.ReadString(input, "tool_use_id"u8) ?? ClaudeSession.ReadString(request, "tool_use_id"u8),
             Raw = input,
         };
 
@@ -138,7 +302,7 @@ public sealed partial class ClaudeSession
 
     private async Task<Action<Utf8JsonWriter>?> HandleMcpMessageAsync(JsonElement request, CancellationToken cancellationToken)
     {
-        var name = ReadString(request, "server_name"u8);
+        var name = ClaudeSession.ReadString(request, "server_name"u8);
         var message = request.TryGetProperty("message"u8, out var m) ? m : default;
         JsonElement? response;
         if (name is not null && McpServers.TryGetValue(name, out var server))
@@ -215,7 +379,7 @@ public sealed partial class ClaudeSession
     {
         try
         {
-            await WriteFrameAsync(
+            await _writeFrame(
                 w =>
                 {
                     w.WriteStartObject();
@@ -231,7 +395,7 @@ public sealed partial class ClaudeSession
         }
         catch (Exception ex) when (ex is ClaudeException or ObjectDisposedException or IOException)
         {
-            Log.ControlReplyFailed(_logger, SessionId, requestId, ex);
+            Log.ControlReplyFailed(_logger, _sessionId(), requestId, ex);
         }
     }
 
