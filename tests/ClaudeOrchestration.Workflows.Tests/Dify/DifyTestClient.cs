@@ -5,10 +5,12 @@ namespace ClaudeOrchestration.Workflows.Tests.Dify;
 
 internal static class DifyTestClient
 {
-    public static DifyClient Create(FakeDifyServer server, CapturingLoggerProvider? logs = null, Action<DifyClientOptions>? configure = null) =>
-        Create(server.BaseUrl, logs, configure);
+    public static DifyClient Create(
+        FakeDifyServer server, CapturingLoggerProvider? logs = null, Action<DifyClientOptions>? configure = null, TimeProvider? timeProvider = null) =>
+        Create(server.BaseUrl, logs, configure, timeProvider);
 
-    public static DifyClient Create(Uri baseUrl, CapturingLoggerProvider? logs = null, Action<DifyClientOptions>? configure = null)
+    public static DifyClient Create(
+        Uri baseUrl, CapturingLoggerProvider? logs = null, Action<DifyClientOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         var options = new DifyClientOptions { BaseUrl = baseUrl, ApiKey = DifySamples.ApiKey, RetryDelay = TimeSpan.Zero };
         configure?.Invoke(options);
@@ -20,7 +22,7 @@ internal static class DifyTestClient
                 builder.AddProvider(logs);
             }
         });
-        return new DifyClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options, loggerFactory.CreateLogger<DifyClient>());
+        return new DifyClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options, loggerFactory.CreateLogger<DifyClient>(), timeProvider);
     }
 
     public static DifyWorkflowRunRequest Request() => new()
