@@ -44,8 +44,9 @@ public sealed partial class DifyClient
             // The caller's token is cancelled; the stop gets its own budget (RequestTimeout per attempt).
             await StopWorkflowTaskAsync(taskId, user, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (DifyApiException exception)
+        catch (Exception exception) when (exception is DifyApiException or HttpRequestException or ObjectDisposedException or OperationCanceledException)
         {
+            // Best effort: a failed stop must not replace the caller's cancellation with another exception.
             DifyLog.StopOnCancelFailed(_logger, taskId, exception);
         }
     }

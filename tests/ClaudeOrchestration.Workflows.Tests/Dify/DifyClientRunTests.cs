@@ -38,6 +38,38 @@ public sealed class DifyClientRunTests
     }
 
     [Fact]
+    public async Task RunWorkflowAsync_Files_AreSentInDifysShape()
+    {
+        await using var server = await FakeDifyServer.StartAsync((context, _) => FakeDifyServer.JsonAsync(context, 200, DifySamples.Blocking()));
+        var client = DifyTestClient.Create(server);
+
+        await client.RunWorkflowAsync(new DifyWorkflowRunRequest
+        {
+            User = DifySamples.User,
+            Files = [DifyInputFile.FromUpload("document", "upload-1"), DifyInputFile.FromUrl("image", new Uri("https://example.com/a.png"))],
+        }, Ct);
+
+        using var body = JsonDocument.Parse(Assert.Single(server.Requests).Body);
+        var files = body.RootElement.GetProperty("files");
+        Assert.Equal("""{"type":"document","transfer_method":"local_file","upload_file_id":"upload-1"}""", files[0].GetRawText());
+        Assert.Equal("""{"type":"image","transfer_method":"remote_url","url":"https://example.com/a.png"}""", files[1].GetRawText());
+        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("inputs").ValueKind);
+    }
+
+    [Fact]
+    public async Task RunWorkflowAsync_AlwaysRateLimited_GivesUpAfterTheConfiguredRetries()
+    {
+        await using var server = await FakeDifyServer.StartAsync((context, _) =>
+            FakeDifyServer.ErrorAsync(context, 429, "too_many_requests", "Too many requests"));
+        var client = DifyTestClient.Create(server, configure: options => options.MaxRetryAttempts = 2);
+
+        var error = await Assert.ThrowsAsync<DifyApiException>(() => client.RunWorkflowAsync(DifyTestClient.Request(), Ct));
+
+        Assert.Equal((429, "too_many_requests"), (error.StatusCode, error.Code));
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task RunWorkflowAsync_VersionId_PostsToTheVersionRoute()
     {
         await using var server = await FakeDifyServer.StartAsync((context, _) => FakeDifyServer.JsonAsync(context, 200, DifySamples.Blocking()));

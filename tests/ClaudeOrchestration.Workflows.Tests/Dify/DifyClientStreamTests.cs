@@ -341,6 +341,16 @@ public sealed class DifyClientStreamTests
         Assert.IsType<DifyTextChunkEvent>(DifyEventParser.Parse(frame.Data, frame.EventName));
     }
 
+    [Fact]
+    public void Parse_KnownEventWithAnUnexpectedShape_IsKeptAsUnknownWithItsJson()
+    {
+        var parsed = DifyEventParser.Parse("""{"event":"node_started","task_id":"t","data":"not an object"}""", null);
+
+        var unknown = Assert.IsType<DifyUnknownEvent>(parsed);
+        Assert.Equal(("node_started", "t"), (unknown.Event, unknown.TaskId));
+        Assert.Equal("not an object", unknown.Raw.GetProperty("data").GetString());
+    }
+
     /// <summary>Sends workflow_started (and node_started on the run route), then drops the connection once the client has them.</summary>
     private static async Task DropAfterStart(HttpContext context, DifyRequest request, SemaphoreSlim consumed)
     {
