@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,8 +8,6 @@ using ClaudeOrchestration.Rag.Context;
 using ClaudeOrchestration.Rag.Diagnostics;
 using ClaudeOrchestration.Rag.Embeddings;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.VectorData;
@@ -36,9 +33,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
     /// <summary>The most chunks one document may have; a longer document is rejected.</summary>
     public const int MaxChunksPerDocument = 10_000;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly KnowledgeSearchOptions DefaultSearchOptions = new();
-    private static readonly DirectoryIngestOptions DefaultIngestOptions = new();
 
     private readonly VectorStoreCollection<string, KnowledgeChunkRecord> _collection;
     private readonly BatchingEmbeddingGenerator _embedder;
@@ -253,7 +248,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
 
         options ??= DefaultSearchOptions;
         ValidateSearchOptions(options);
-        var filter = BuildFilter(options.Filter);
+        var filter = KnowledgeFilterTranslator.Translate(options.Filter);
         using var activity = RagTelemetry.ActivitySource.StartActivity("rag.knowledge.search");
         var started = Stopwatch.GetTimestamp();
 
@@ -300,149 +295,12 @@ public sealed class KnowledgeBase : IKnowledgeBase
     }
 
     /// <inheritdoc />
-    public async Task<DirectoryIngestResult> IngestDirectoryAsync(
+    public Task<DirectoryIngestResult> IngestDirectoryAsync(
         string directory,
         DirectoryIngestOptions? options = null,
         IProgress<IngestProgress>? progress = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        options ??= DefaultIngestOptions;
-        ValidateIngestOptions(options);
-        var root = Path.GetFullPath(directory);
-        if (!Directory.Exists(root))
-        {
-            throw new DirectoryNotFoundException($"Cannot ingest '{root}': the folder does not exist.");
-        }
-
-        using var activity = RagTelemetry.ActivitySource.StartActivity("rag.knowledge.ingest");
-        var matcher = new Matcher(OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-        matcher.AddIncludePatterns(options.Include);
-        matcher.AddExcludePatterns(options.Exclude);
-        var files = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(root)))
-            .Files.Select(f => f.Path.Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-        var idPrefix = options.Project is null ? string.Empty : options.Project + "/";
-        int added = 0, updated = 0, unchanged = 0, chunksWritten = 0, processed = 0;
-        var skipped = new List<SkippedFile>();
-        foreach (var relative in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (text, skipStatus, reason) = await ReadTextFileAsync(Path.Combine(root, relative), options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
-            if (text is not null && text.Length > _options.MaxDocumentCharacters)
-            {
-                reason = $"{text.Length} characters, over KnowledgeBaseOptions.MaxDocumentCharacters ({_options.MaxDocumentCharacters})";
-                skipStatus = IngestFileStatus.SkippedTooLarge;
-                text = null;
-            }
-
-            IngestFileStatus status;
-            if (text is null)
-            {
-                status = skipStatus;
-                skipped.Add(new SkippedFile { Path = relative, Status = status, Reason = reason! });
-                Log.FileSkipped(_logger, relative, reason!);
-            }
-            else
-            {
-                var written = await AddOrUpdateAsync(
-                    new KnowledgeDocument
-                    {
-                        Id = idPrefix + relative,
-                        Text = text,
-                        Project = options.Project,
-                        SourcePath = relative,
-                        Title = Path.GetFileName(relative),
-                        Tags = options.Tags,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                switch (written.Status)
-                {
-                    case KnowledgeWriteStatus.Added:
-                        added++;
-                        chunksWritten += written.ChunkCount;
-                        status = IngestFileStatus.Added;
-                        break;
-                    case KnowledgeWriteStatus.Updated:
-                        updated++;
-                        chunksWritten += written.ChunkCount;
-                        status = IngestFileStatus.Updated;
-                        break;
-                    default:
-                        unchanged++;
-                        status = IngestFileStatus.Unchanged;
-                        break;
-                }
-            }
-
-            processed++;
-            progress?.Report(new IngestProgress
-            {
-                FilesMatched = files.Count,
-                FilesProcessed = processed,
-                ChunksWritten = chunksWritten,
-                CurrentFile = relative,
-                CurrentStatus = status,
-            });
-        }
-
-        Log.DirectoryIngested(_logger, root, added, updated, unchanged, skipped.Count, chunksWritten);
-        return new DirectoryIngestResult
-        {
-            FilesMatched = files.Count,
-            Added = added,
-            Updated = updated,
-            Unchanged = unchanged,
-            ChunksWritten = chunksWritten,
-            Skipped = skipped,
-        };
-    }
-
-    /// <summary>Translates a <see cref="KnowledgeFilter"/> into a MEVD filter expression; <see langword="null"/> for no filter.</summary>
-    /// <exception cref="ArgumentException">A filter value is empty or whitespace.</exception>
-    internal static Expression<Func<KnowledgeChunkRecord, bool>>? BuildFilter(KnowledgeFilter? filter)
-    {
-        if (filter is null || filter.IsEmpty)
-        {
-            return null;
-        }
-
-        var parts = new List<Expression<Func<KnowledgeChunkRecord, bool>>>();
-        if (filter.Project is { } project)
-        {
-            RequireFilterValue(project, nameof(KnowledgeFilter.Project));
-            parts.Add(r => r.Project == project);
-        }
-
-        if (filter.DocumentId is { } documentId)
-        {
-            RequireFilterValue(documentId, nameof(KnowledgeFilter.DocumentId));
-            parts.Add(r => r.DocumentId == documentId);
-        }
-
-        if (filter.SourcePath is { } sourcePath)
-        {
-            RequireFilterValue(sourcePath, nameof(KnowledgeFilter.SourcePath));
-            parts.Add(r => r.SourcePath == sourcePath);
-        }
-
-        foreach (var tag in filter.Tags ?? [])
-        {
-            RequireFilterValue(tag, nameof(KnowledgeFilter.Tags));
-            parts.Add(r => Enumerable.Contains(r.Tags, tag));
-        }
-
-        var parameter = parts[0].Parameters[0];
-        var body = parts[0].Body;
-        for (var i = 1; i < parts.Count; i++)
-        {
-            body = Expression.AndAlso(body, new ParameterReplacer(parts[i].Parameters[0], parameter).Visit(parts[i].Body));
-        }
-
-        return Expression.Lambda<Func<KnowledgeChunkRecord, bool>>(body, parameter);
-    }
+        CancellationToken cancellationToken = default) =>
+        new DirectoryIngestor(AddOrUpdateAsync, _options.MaxDocumentCharacters, _logger).IngestAsync(directory, options, progress, cancellationToken);
 
     private PreparedDocument Prepare(KnowledgeDocument document)
     {
@@ -512,15 +370,6 @@ public sealed class KnowledgeBase : IKnowledgeBase
         }
     }
 
-    private static void RequireFilterValue(string? value, string name, string paramName = "options")
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException(
-                $"KnowledgeFilter.{name} contains an empty value; set a real value or leave it null to not filter on {name}.", paramName);
-        }
-    }
-
     private static void ValidateSearchOptions(KnowledgeSearchOptions options)
     {
         if (options.Top < 1)
@@ -538,24 +387,6 @@ public sealed class KnowledgeBase : IKnowledgeBase
         if (options.HybridCandidates < 1)
         {
             throw new ArgumentException($"KnowledgeSearchOptions.HybridCandidates is {options.HybridCandidates}; it must be at least 1.", nameof(options));
-        }
-    }
-
-    private static void ValidateIngestOptions(DirectoryIngestOptions options)
-    {
-        if (options.Include is null || options.Include.Count == 0)
-        {
-            throw new ArgumentException("DirectoryIngestOptions.Include is empty; give at least one pattern, such as \"**/*.md\".", nameof(options));
-        }
-
-        if (options.MaxFileBytes < 1)
-        {
-            throw new ArgumentException($"DirectoryIngestOptions.MaxFileBytes is {options.MaxFileBytes}; it must be at least 1.", nameof(options));
-        }
-
-        if (options.Project is not null && string.IsNullOrWhiteSpace(options.Project))
-        {
-            throw new ArgumentException("DirectoryIngestOptions.Project is empty; give a project name or leave it null.", nameof(options));
         }
     }
 
@@ -657,68 +488,6 @@ public sealed class KnowledgeBase : IKnowledgeBase
         return current.WaitAsync(cancellationToken);
     }
 
-    private static async Task<(string? Text, IngestFileStatus Status, string? Reason)> ReadTextFileAsync(
-        string path,
-        long maxBytes,
-        CancellationToken cancellationToken)
-    {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return (null, IngestFileStatus.SkippedUnreadable, "the file disappeared before it was read");
-            }
-
-            if (info.Length > maxBytes)
-            {
-                return (null, IngestFileStatus.SkippedTooLarge, $"{info.Length} bytes, over DirectoryIngestOptions.MaxFileBytes ({maxBytes})");
-            }
-
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, IngestFileStatus.SkippedUnreadable, ex.Message);
-        }
-
-        if (bytes.Length > maxBytes)
-        {
-            return (null, IngestFileStatus.SkippedTooLarge, $"{bytes.Length} bytes, over DirectoryIngestOptions.MaxFileBytes ({maxBytes})");
-        }
-
-        string text;
-        try
-        {
-            text = bytes switch
-            {
-                [0xEF, 0xBB, 0xBF, ..] => StrictUtf8.GetString(bytes, 3, bytes.Length - 3),
-                [0xFF, 0xFE, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true).GetString(bytes, 2, bytes.Length - 2),
-                [0xFE, 0xFF, ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true).GetString(bytes, 2, bytes.Length - 2),
-                _ when bytes.AsSpan().Contains((byte)0) => throw new DecoderFallbackException("NUL byte"),
-                _ => StrictUtf8.GetString(bytes),
-            };
-        }
-        catch (DecoderFallbackException)
-        {
-            return (null, IngestFileStatus.SkippedBinary, "not UTF-8 or UTF-16 text (binary content)");
-        }
-
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            return (null, IngestFileStatus.SkippedBinary, "not text (contains NUL characters)");
-        }
-
-        return string.IsNullOrWhiteSpace(text)
-            ? (null, IngestFileStatus.SkippedEmpty, "empty or only whitespace")
-            : (text, default, null);
-    }
-
     private sealed record PreparedDocument(string Id, string Text, string ContentHash, string Fingerprint, string? PropertiesJson);
-
-    private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
 }
+
