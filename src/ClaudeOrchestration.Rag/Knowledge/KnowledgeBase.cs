@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -254,6 +256,66 @@ public sealed class KnowledgeBase : IKnowledgeBase
 
         await EnsureCollectionAsync(cancellationToken).ConfigureAwait(false);
         var embeddings = await _embedder.GenerateAsync([query], null, cancellationToken).ConfigureAwait(false);
+        var queryVector = embeddings[0].Vector;
+        IReadOnlyList<KnowledgeSearchResult> results;
+        if (options.Hybrid && _collection is IKeywordHybridSearchable<KnowledgeChunkRecord> hybrid)
+        {
+            activity?.SetTag("rag.search.mode", "hybrid");
+            results = await HybridSearchAsync(hybrid, query, queryVector, filter, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            activity?.SetTag("rag.search.mode", options.Hybrid ? "rerank" : "vector");
+            results = await VectorSearchAsync(query, queryVector, filter, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        RagTelemetry.SearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        activity?.SetTag("rag.search.results", results.Count);
+        return results;
+    }
+
+    // Store-side hybrid: keyword and vector candidates retrieved independently by the store and fused there. The vector score
+    // of each result is recomputed from its stored vector (the store reports only the fused score), for MinScore and callers.
+    private static async Task<IReadOnlyList<KnowledgeSearchResult>> HybridSearchAsync(
+        IKeywordHybridSearchable<KnowledgeChunkRecord> hybrid,
+        string query,
+        ReadOnlyMemory<float> queryVector,
+        Expression<Func<KnowledgeChunkRecord, bool>>? filter,
+        KnowledgeSearchOptions options,
+        CancellationToken cancellationToken)
+    {
+        var candidates = Math.Max(options.Top, options.HybridCandidates);
+        var hybridOptions = new HybridSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true };
+        var results = new List<KnowledgeSearchResult>(options.Top);
+        await foreach (var hit in hybrid.HybridSearchAsync(queryVector, [query], candidates, hybridOptions, cancellationToken).ConfigureAwait(false))
+        {
+            var score = hit.Score ?? throw new InvalidOperationException("The vector store returned a hybrid search result without a score.");
+            var vectorScore = hit.Record.Vector.Length == queryVector.Length
+                ? TensorPrimitives.CosineSimilarity(queryVector.Span, hit.Record.Vector.Span)
+                : throw new InvalidOperationException("The vector store returned a hybrid search result without its vector (IncludeVectors was requested).");
+            if (options.MinScore is { } min && vectorScore < min)
+            {
+                continue;
+            }
+
+            results.Add(ToResult(hit.Record, score, vectorScore, keywordScore: null));
+            if (results.Count == options.Top)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    // Vector search; with Hybrid on a store without keyword search, the vector candidates are re-ranked with BM25 over their text.
+    private async Task<IReadOnlyList<KnowledgeSearchResult>> VectorSearchAsync(
+        string query,
+        ReadOnlyMemory<float> queryVector,
+        Expression<Func<KnowledgeChunkRecord, bool>>? filter,
+        KnowledgeSearchOptions options,
+        CancellationToken cancellationToken)
+    {
         var candidates = options.Hybrid ? Math.Max(options.Top, options.HybridCandidates) : options.Top;
         var searchOptions = new VectorSearchOptions<KnowledgeChunkRecord>
         {
@@ -262,7 +324,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
         };
 
         var hits = new List<(KnowledgeChunkRecord Record, double Score)>(candidates);
-        await foreach (var hit in _collection.SearchAsync(embeddings[0].Vector, candidates, searchOptions, cancellationToken).ConfigureAwait(false))
+        await foreach (var hit in _collection.SearchAsync(queryVector, candidates, searchOptions, cancellationToken).ConfigureAwait(false))
         {
             var score = hit.Score ?? throw new InvalidOperationException("The vector store returned a search result without a score.");
             if (options.MinScore is { } min && score < min)
@@ -273,25 +335,18 @@ public sealed class KnowledgeBase : IKnowledgeBase
             hits.Add((hit.Record, score));
         }
 
-        IReadOnlyList<KnowledgeSearchResult> results;
         if (!options.Hybrid)
         {
-            results = [.. hits.Take(options.Top).Select(h => ToResult(h.Record, h.Score, h.Score, keywordScore: null))];
-        }
-        else
-        {
-            var keyword = KeywordRanker.Score(query, [.. hits.Select(h => h.Record.Text)]);
-            var fused = KeywordRanker.Fuse(keyword);
-            results = [.. Enumerable.Range(0, hits.Count)
-                .OrderByDescending(i => fused[i])
-                .ThenBy(i => i)
-                .Take(options.Top)
-                .Select(i => ToResult(hits[i].Record, fused[i], hits[i].Score, keyword[i]))];
+            return [.. hits.Take(options.Top).Select(h => ToResult(h.Record, h.Score, h.Score, keywordScore: null))];
         }
 
-        RagTelemetry.SearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        activity?.SetTag("rag.search.results", results.Count);
-        return results;
+        var keyword = KeywordRanker.Score(query, [.. hits.Select(h => h.Record.Text)]);
+        var fused = KeywordRanker.Fuse(keyword);
+        return [.. Enumerable.Range(0, hits.Count)
+            .OrderByDescending(i => fused[i])
+            .ThenBy(i => i)
+            .Take(options.Top)
+            .Select(i => ToResult(hits[i].Record, fused[i], hits[i].Score, keyword[i]))];
     }
 
     /// <inheritdoc />

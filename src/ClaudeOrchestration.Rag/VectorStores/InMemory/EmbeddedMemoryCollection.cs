@@ -349,6 +349,14 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
             : null;
     }
 
+    /// <summary>Keyword-only ranking (BM25 over the single full-text property's index), for the retrieval-quality benchmark.</summary>
+    internal List<(object Key, double Score)> RankByKeywords(IEnumerable<string> keywords, int top)
+    {
+        var state = GetState();
+        var terms = KeywordAnalyzer.QueryTerms(keywords);
+        return state.Read(_ => state.KeywordIndexes[_fullTextOrdinals.Single()].Search(terms, top, allow: null));
+    }
+
     private static void RemoveKeywords(EmbeddedMemoryCollectionState state, object key)
     {
         foreach (var index in state.KeywordIndexes.Values)

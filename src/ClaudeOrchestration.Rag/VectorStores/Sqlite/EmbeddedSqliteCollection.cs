@@ -487,6 +487,13 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         }
     }
 
+    /// <summary>Keyword-only ranking (FTS5 <c>bm25()</c> over the single full-text property), for the retrieval-quality benchmark.</summary>
+    internal async Task<List<(object Key, double Score)>> RankByKeywordsAsync(IEnumerable<string> keywords, int top, CancellationToken cancellationToken)
+    {
+        var match = KeywordAnalyzer.ToFts5Query(keywords);
+        return match is null ? [] : await RankByKeywordsAsync(_keywordIndexes.Single(), match, null, top, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The best <paramref name="top"/> keys by FTS5 <c>bm25()</c> (reported negated: higher is better), best first.</summary>
     private async Task<List<(object Key, double Score)>> RankByKeywordsAsync(
         KeywordIndexTable index,
