@@ -26,7 +26,7 @@ public static class RetrievalQualityRun
     {
         var root = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.All(char.IsDigit))
             ?? FindSharedData() ?? throw new DirectoryNotFoundException("Pass the folder holding cisi/ (e.g. ../shared/data/ir).");
-        var cisi = CisiCollection.Load(Directory.Exists(Path.Combine(root, "cisi")) ? Path.Combine(root, "cisi") : root);
+        var cisi = CisiCorpus.Load(Directory.Exists(Path.Combine(root, "cisi")) ? Path.Combine(root, "cisi") : root);
         var semantic = !args.Contains("--no-semantic");
         var scaleAt = Array.IndexOf(args, "--scale");
         var scale = scaleAt >= 0 && scaleAt + 1 < args.Length ? int.Parse(args[scaleAt + 1], CultureInfo.InvariantCulture) : 0;
@@ -72,7 +72,7 @@ public static class RetrievalQualityRun
         return 0;
     }
 
-    private static async Task RunEmbedderAsync(CisiCollection cisi, DirectoryInfo work, string name, IEmbeddingGenerator<string, Embedding<float>> embedder, List<string> rows)
+    private static async Task RunEmbedderAsync(CisiCorpus cisi, DirectoryInfo work, string name, IEmbeddingGenerator<string, Embedding<float>> embedder, List<string> rows)
     {
         foreach (var storeKind in new[] { "memory", "sqlite" })
         {
@@ -130,7 +130,7 @@ public static class RetrievalQualityRun
     }
 
     /// <summary>A plain FTS5 table over the same text, queried with FTS5's own bm25(): every query word OR-ed.</summary>
-    private static Func<string, Task<IReadOnlyList<string>>> ReferenceBm25(CisiCollection cisi, string path)
+    private static Func<string, Task<IReadOnlyList<string>>> ReferenceBm25(CisiCorpus cisi, string path)
     {
         var connection = new SqliteConnection($"Data Source={path}");
         connection.Open();
@@ -178,7 +178,7 @@ public static class RetrievalQualityRun
         };
     }
 
-    private static async Task<Scores> EvaluateAsync(CisiCollection cisi, Func<string, Task<IReadOnlyList<string>>> search)
+    private static async Task<Scores> EvaluateAsync(CisiCorpus cisi, Func<string, Task<IReadOnlyList<string>>> search)
     {
         _ = await search(cisi.Queries.First().Value); // warm-up
         double ndcg = 0, map = 0, recall = 0, p10 = 0;

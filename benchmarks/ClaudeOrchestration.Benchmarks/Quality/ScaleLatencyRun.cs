@@ -16,7 +16,7 @@ namespace ClaudeOrchestration.Benchmarks.Quality;
 /// </summary>
 public static class ScaleLatencyRun
 {
-    public static async Task RunAsync(CisiCollection cisi, int chunks, DirectoryInfo work)
+    public static async Task RunAsync(CisiCorpus cisi, int chunks, DirectoryInfo work)
     {
         using var embedder = new HashingEmbeddingGenerator();
         var texts = cisi.Documents.Values.ToArray();
@@ -57,7 +57,7 @@ public static class ScaleLatencyRun
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<double> TimeAsync(KnowledgeBase kb, CisiCollection cisi, bool hybrid)
+    private static async Task<double> TimeAsync(KnowledgeBase kb, CisiCorpus cisi, bool hybrid)
     {
         var options = new KnowledgeSearchOptions { Top = 10, Hybrid = hybrid };
         _ = await kb.SearchAsync(cisi.Queries.First().Value, options); // warm-up (loads the SQLite vector cache)

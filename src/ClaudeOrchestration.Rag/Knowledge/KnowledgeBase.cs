@@ -32,6 +32,8 @@ namespace ClaudeOrchestration.Rag.Knowledge;
 [SuppressMessage("Design", "CA1001", Justification = "The batching wrapper only borrows the caller's generator; disposing it would dispose a generator this type does not own.")]
 public sealed class KnowledgeBase : IKnowledgeBase
 {
+    private const char ModelSeparator = '|';
+
     /// <summary>The most chunks one document may have; a longer document is rejected.</summary>
     public const int MaxChunksPerDocument = 10_000;
 
@@ -45,6 +47,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
     private readonly ILogger _logger;
     private readonly KeyedAsyncLock _documentLocks = new();
     private readonly string _settingsSignature;
+    private readonly string _modelId;
     private Task? _ensureCollection;
     private long _version;
 
@@ -80,6 +83,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
         var metadata = embeddingGenerator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata;
+        _modelId = string.Create(CultureInfo.InvariantCulture, $"{metadata?.ProviderName}/{metadata?.DefaultModelId}/{_options.EmbeddingDimensions}");
         _settingsSignature = string.Create(
             CultureInfo.InvariantCulture,
             $"chunks:{_options.ChunkUnit}:{_options.ChunkSize}:{_options.ChunkOverlap}|model:{metadata?.ProviderName}/{metadata?.DefaultModelId}/{_options.EmbeddingDimensions}");
@@ -175,11 +179,92 @@ public sealed class KnowledgeBase : IKnowledgeBase
         }
     }
 
+    /// <summary>
+    /// Re-embeds every stored document with this knowledge base's embedding generator and chunking settings (after switching
+    /// the embedder, or to write documents stored by an older version in the current format). Each document is rewritten
+    /// through the normal update path — new chunks beside the old, chunk 0 last — so an interruption leaves every document
+    /// readable, in its old or its new form; running it again finishes the job (documents already current are skipped).
+    /// </summary>
+    /// <param name="progress">Receives a report after every document (<see cref="IngestProgress.CurrentFile"/> is the document id).</param>
+    /// <param name="cancellationToken">Cancels between (and within) documents.</param>
+    /// <returns>How many documents were rewritten.</returns>
+    /// <remarks>
+    /// The vector length cannot change: a collection's vectors have the length it was created with. While it runs, searches
+    /// of this knowledge base see old and new chunks side by side.
+    /// </remarks>
+    public async Task<int> ReindexAsync(IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
+
+        // The model check is what a reindex repairs: skip it while rewriting (searches meanwhile see both models' chunks).
+        Volatile.Write(ref _ensureCollection, Task.CompletedTask);
+        try
+        {
+            var documentIds = new List<string>();
+            var options = new FilteredRecordRetrievalOptions<KnowledgeChunkRecord> { IncludeVectors = false };
+            await foreach (var first in _collection.GetAsync(r => r.ChunkIndex == 0, int.MaxValue, options, cancellationToken).ConfigureAwait(false))
+            {
+                documentIds.Add(first.DocumentId);
+            }
+
+            documentIds.Sort(StringComparer.Ordinal);
+            int processed = 0, rewritten = 0, chunksWritten = 0;
+            foreach (var id in documentIds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = await ReadStoredAsync(id, cancellationToken).ConfigureAwait(false);
+                var status = IngestFileStatus.Unchanged;
+                if (stored is not null)
+                {
+                    var written = await AddOrUpdateAsync(
+                        new KnowledgeDocument
+                        {
+                            Id = stored.Id,
+                            Text = stored.Text,
+                            Project = stored.Project,
+                            SourcePath = stored.SourcePath,
+                            Title = stored.Title,
+                            Tags = stored.Tags,
+                            Properties = stored.Properties,
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                    if (written.Status != KnowledgeWriteStatus.Unchanged)
+                    {
+                        rewritten++;
+                        chunksWritten += written.ChunkCount;
+                        status = IngestFileStatus.Updated;
+                    }
+                }
+
+                processed++;
+                progress?.Report(new IngestProgress
+                {
+                    FilesMatched = documentIds.Count,
+                    FilesProcessed = processed,
+                    ChunksWritten = chunksWritten,
+                    CurrentFile = id,
+                    CurrentStatus = status,
+                });
+            }
+
+            return rewritten;
+        }
+        finally
+        {
+            Volatile.Write(ref _ensureCollection, null); // check the model again on the next use
+        }
+    }
+
     /// <inheritdoc />
     public async Task<StoredKnowledgeDocument?> GetAsync(string documentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(documentId);
         await EnsureCollectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStoredAsync(documentId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StoredKnowledgeDocument?> ReadStoredAsync(string documentId, CancellationToken cancellationToken)
+    {
         var first = await _collection.GetAsync(KnowledgeChunkRecord.FirstKeyOf(documentId), null, cancellationToken).ConfigureAwait(false);
         if (first is null)
         {
@@ -413,7 +498,8 @@ public sealed class KnowledgeBase : IKnowledgeBase
             string.Join('\u001e', document.Tags),
             propertiesJson ?? "\u0000",
             _settingsSignature);
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprintSource)));
+        // The model id travels with every chunk, so a collection embedded by another model is recognised when it is opened.
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprintSource))) + ModelSeparator + _modelId;
         return new PreparedDocument(id, text, contentHash, fingerprint, propertiesJson);
     }
 
@@ -535,12 +621,31 @@ public sealed class KnowledgeBase : IKnowledgeBase
         if (current is null || current.IsFaulted || current.IsCanceled)
         {
             // Not tied to one caller's token: a cancelled caller must not make creation fail for the others.
-            var fresh = _collection.EnsureCollectionExistsAsync(CancellationToken.None);
+            var fresh = EnsureCollectionAndModelAsync();
             var previous = Interlocked.CompareExchange(ref _ensureCollection, fresh, current);
             current = ReferenceEquals(previous, current) ? fresh : previous!;
         }
 
         return current.WaitAsync(cancellationToken);
+    }
+
+    // Creates the collection if needed, then checks that its vectors were made by this knowledge base's embedding model:
+    // comparing vectors of two models is meaningless, so a mismatch is an error rather than silently bad results.
+    private async Task EnsureCollectionAndModelAsync()
+    {
+        await _collection.EnsureCollectionExistsAsync(CancellationToken.None).ConfigureAwait(false);
+        await foreach (var sample in _collection.GetAsync(r => r.ChunkIndex == 0, 1, null, CancellationToken.None).ConfigureAwait(false))
+        {
+            var separator = sample.Fingerprint.IndexOf(ModelSeparator, StringComparison.Ordinal);
+            var stored = separator < 0 ? null : sample.Fingerprint[(separator + 1)..];
+            if (stored is not null && !string.Equals(stored, _modelId, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Knowledge collection '{_collection.Name}' holds vectors made by embedding model '{stored}', but this knowledge base embeds with " +
+                    $"'{_modelId}'. Register the same embedding generator, use another collection (RagOptions.CollectionName), or call " +
+                    "KnowledgeBase.ReindexAsync once to re-embed every stored document with the new model.");
+            }
+        }
     }
 
     private sealed record PreparedDocument(string Id, string Text, string ContentHash, string Fingerprint, string? PropertiesJson);

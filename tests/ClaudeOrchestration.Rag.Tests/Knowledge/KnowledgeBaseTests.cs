@@ -478,6 +478,47 @@ public sealed class KnowledgeBaseTests : IDisposable
         return harness;
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task KnowledgeBase_CollectionEmbeddedByAnotherModel_IsAClearErrorUntilReindexed(StoreKind kind)
+    {
+        var harness = Harness(kind);
+        var old = new KnowledgeBase(harness.OpenCollection(), new HashingEmbeddingGenerator());
+        await AddCorpusAsync(old);
+        var before = await old.GetAsync("sqlite", Ct);
+
+        // Same vector length, another model: its vectors must not be compared with the stored ones.
+        using var otherModel = new HashingEmbeddingGenerator(new HashingEmbeddingGeneratorOptions { CharNGramWeight = 0.5f });
+        var switched = new KnowledgeBase(harness.OpenCollection(), new RenamedGenerator(otherModel, "other-model"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => switched.SearchAsync("SQLite", cancellationToken: Ct));
+        Assert.Contains("ReindexAsync", error.Message, StringComparison.Ordinal);
+        Assert.Contains("other-model", error.Message, StringComparison.Ordinal);
+
+        var reports = new List<IngestProgress>();
+        var rewritten = await switched.ReindexAsync(new SynchronousProgress<IngestProgress>(reports.Add), Ct);
+
+        Assert.Equal(4, rewritten);
+        Assert.Equal(4, reports.Count);
+        Assert.Equal(4, reports[^1].FilesProcessed);
+        var after = await switched.GetAsync("sqlite", Ct);
+        Assert.Equal(before!.Text, after!.Text);
+        Assert.Equal(before.Tags, after.Tags);
+        Assert.NotEmpty(await switched.SearchAsync("SQLite database file WAL", cancellationToken: Ct));
+        Assert.Equal(0, await switched.ReindexAsync(cancellationToken: Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new KnowledgeBase(harness.OpenCollection(), new HashingEmbeddingGenerator()).SearchAsync("SQLite", cancellationToken: Ct));
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed class RenamedGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, string modelId) : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    {
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("test", null, modelId, 384) : base.GetService(serviceType, serviceKey);
+    }
+
     private KnowledgeBase CreateKnowledgeBase(
         StoreKind kind,
         out Microsoft.Extensions.VectorData.VectorStoreCollection<string, KnowledgeChunkRecord> collection,

@@ -4,7 +4,7 @@ using System.Text;
 namespace ClaudeOrchestration.Benchmarks.Quality;
 
 /// <summary>The CISI test collection: 1,460 abstracts, 112 queries, binary judgements for 76 of them.</summary>
-public sealed class CisiCollection
+public sealed class CisiCorpus
 {
     /// <summary>Document id → text (title and abstract; authors and citations left out).</summary>
     public required IReadOnlyDictionary<string, string> Documents { get; init; }
@@ -16,7 +16,7 @@ public sealed class CisiCollection
     public required IReadOnlyDictionary<string, IReadOnlySet<string>> Relevant { get; init; }
 
     /// <summary>Reads <c>CISI.ALL</c>, <c>CISI.QRY</c> and <c>CISI.REL</c> from <paramref name="directory"/>.</summary>
-    public static CisiCollection Load(string directory)
+    public static CisiCorpus Load(string directory)
     {
         var documents = ParseRecords(Path.Combine(directory, "CISI.ALL"), ['T', 'W']);
         var queries = ParseRecords(Path.Combine(directory, "CISI.QRY"), ['T', 'W']);
@@ -38,7 +38,7 @@ public sealed class CisiCollection
             _ = set.Add(parts[1]);
         }
 
-        return new CisiCollection
+        return new CisiCorpus
         {
             Documents = documents,
             Queries = queries.Where(q => relevant.ContainsKey(q.Key)).ToDictionary(q => q.Key, q => q.Value),
