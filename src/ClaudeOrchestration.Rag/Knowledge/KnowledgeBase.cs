@@ -18,7 +18,7 @@ using Microsoft.ML.Tokenizers;
 namespace ClaudeOrchestration.Rag.Knowledge;
 
 /// <summary>
-/// The default <see cref="IKnowledgeBase"/>: chunks documents with <see cref="TextChunker"/>, embeds the chunks through
+/// The default <see cref="IKnowledgeBase"/>: chunks documents (by tokens or characters, at paragraph and sentence boundaries), embeds the chunks through
 /// any <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> (batched and checked by <see cref="BatchingEmbeddingGenerator"/>)
 /// and stores them as <see cref="KnowledgeChunkRecord"/>s in any Microsoft.Extensions.VectorData collection.
 /// </summary>
