@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ClaudeOrchestration.Rag.VectorStores.Hybrid;
 
 /// <summary>
@@ -109,46 +111,63 @@ internal sealed class InvertedIndex
 
         var count = (double)_documentByKey.Count;
         var averageLength = Math.Max(1d, _totalLength / count);
-        var scores = new Dictionary<int, double>();
-        foreach (var term in queryTerms)
+
+        // Scores accumulate in a pooled array indexed by document id (a dictionary costs several times more per posting on
+        // long queries over large collections); BM25 weights are always positive, so 0 marks "not touched yet".
+        var scores = ArrayPool<double>.Shared.Rent(_documents.Count);
+        var touched = new List<int>();
+        try
         {
-            if (!_postings.TryGetValue(term, out var postings))
+            Array.Clear(scores, 0, _documents.Count);
+            foreach (var term in queryTerms)
             {
-                continue;
+                if (!_postings.TryGetValue(term, out var postings))
+                {
+                    continue;
+                }
+
+                var idf = Math.Log(1 + ((count - postings.Count + 0.5) / (postings.Count + 0.5)));
+                foreach (var (id, frequency) in postings)
+                {
+                    var length = _documents[id]!.Length;
+                    if (scores[id] == 0)
+                    {
+                        touched.Add(id);
+                    }
+
+                    scores[id] += idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
+                }
             }
 
-            var idf = Math.Log(1 + ((count - postings.Count + 0.5) / (postings.Count + 0.5)));
-            foreach (var (id, frequency) in postings)
+            var heap = new PriorityQueue<(object Key, double Score), (double Score, int Id)>(Comparer<(double Score, int Id)>.Create(
+                static (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Id.CompareTo(a.Id)));
+            foreach (var id in touched)
             {
-                var length = _documents[id]!.Length;
-                var weight = idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
-                scores[id] = scores.GetValueOrDefault(id) + weight;
+                var score = scores[id];
+                var key = _documents[id]!.Key;
+                if (allow is not null && !allow(key))
+                {
+                    continue;
+                }
+
+                if (heap.Count < top)
+                {
+                    heap.Enqueue((key, score), (score, id));
+                }
+                else
+                {
+                    _ = heap.EnqueueDequeue((key, score), (score, id));
+                }
+            }
+
+            while (heap.Count > 0)
+            {
+                results.Add(heap.Dequeue());
             }
         }
-
-        var heap = new PriorityQueue<(object Key, double Score), (double Score, int Id)>(Comparer<(double Score, int Id)>.Create(
-            static (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Id.CompareTo(a.Id)));
-        foreach (var (id, score) in scores)
+        finally
         {
-            var key = _documents[id]!.Key;
-            if (allow is not null && !allow(key))
-            {
-                continue;
-            }
-
-            if (heap.Count < top)
-            {
-                heap.Enqueue((key, score), (score, id));
-            }
-            else
-            {
-                _ = heap.EnqueueDequeue((key, score), (score, id));
-            }
-        }
-
-        while (heap.Count > 0)
-        {
-            results.Add(heap.Dequeue());
+            ArrayPool<double>.Shared.Return(scores);
         }
 
         results.Reverse();
