@@ -9,7 +9,7 @@ namespace ClaudeOrchestration.Rag.Context;
 /// A hosted service that deletes idle contexts every <see cref="ContextManagerOptions.ExpiryScanInterval"/>, timed by the
 /// registered <see cref="TimeProvider"/>. A failed sweep is logged and retried at the next interval.
 /// </summary>
-public sealed class AgentContextExpiryService : BackgroundService
+internal sealed class AgentContextExpiryService : BackgroundService
 {
     private readonly IContextManager _contextManager;
     private readonly TimeSpan _interval;

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text;
 using ClaudeOrchestration.Rag.Diagnostics;
 using ClaudeOrchestration.Rag.Embeddings;
 using ClaudeOrchestration.Rag.Knowledge;
@@ -35,9 +34,7 @@ namespace ClaudeOrchestration.Rag.Context;
 public sealed class ContextManager : IContextManager
 {
     private const int MaxUpdateAttempts = 16;
-    private const int MinTruncatedTokens = 16;
     private const int MaxContextIdLength = 256;
-    private const string TruncationMark = " …\n";
 
     private readonly IAgentContextStore _store;
     private readonly IKnowledgeBase? _knowledge;
@@ -331,9 +328,10 @@ public sealed class ContextManager : IContextManager
         KnowledgeFilter? filter,
         CancellationToken cancellationToken)
     {
-        var candidates = new List<Candidate>();
+        // The list order is the priority order: the assembler admits from the front while the budget lasts.
+        var candidates = new List<ContextCandidate>();
         void Add(ContextSectionKind kind, string text, int order, KnowledgeSearchResult? knowledge = null) =>
-            candidates.Add(new Candidate(kind, text, candidates.Count, order, knowledge));
+            candidates.Add(new ContextCandidate(kind, text, order, knowledge));
 
         if (!string.IsNullOrWhiteSpace(context.WorkingContext))
         {
@@ -392,74 +390,17 @@ public sealed class ContextManager : IContextManager
             Add(ContextSectionKind.History, RenderTurn(history[i]), i);
         }
 
-        // Admit by priority while the budget lasts; a section's tags are paid for by its first item.
-        var project = context.Project;
-        var sectionCost = new Dictionary<ContextSectionKind, int>();
-        var selected = new List<Selected>();
-        var used = 0;
-        var omitted = 0;
-        var markTokens = _tokenizer.CountTokens(TruncationMark);
-        foreach (var candidate in candidates)
-        {
-            var opening = 0;
-            if (!sectionCost.ContainsKey(candidate.Kind))
-            {
-                var (open, close) = Tags(candidate.Kind, project);
-                opening = _tokenizer.CountTokens(open + close) + 1;
-            }
-
-            var cost = _tokenizer.CountTokens(candidate.Text) + opening;
-            if (used + cost <= budget)
-            {
-                selected.Add(new Selected(candidate, candidate.Text, Truncated: false));
-                sectionCost[candidate.Kind] = 0;
-                used += cost;
-                continue;
-            }
-
-            var room = budget - used - opening - markTokens;
-            if (room >= MinTruncatedTokens)
-            {
-                var cut = _tokenizer.GetIndexByTokenCount(candidate.Text, room, out _, out _);
-                if (cut > 0)
-                {
-                    var shortened = candidate.Text[..cut].TrimEnd() + TruncationMark;
-                    var shortenedCost = _tokenizer.CountTokens(shortened) + opening;
-                    if (used + shortenedCost <= budget)
-                    {
-                        selected.Add(new Selected(candidate, shortened, Truncated: true));
-                        sectionCost[candidate.Kind] = 0;
-                        used += shortenedCost;
-                        continue;
-                    }
-                }
-            }
-
-            omitted++;
-        }
-
-        // Token counts of parts do not add up exactly to the count of the whole: check the whole, drop from the bottom.
-        var (text, sections) = Render(selected, project);
-        var tokens = _tokenizer.CountTokens(text);
-        while (tokens > budget && selected.Count > 0)
-        {
-            var lowest = selected.MaxBy(s => s.Candidate.Priority)!;
-            selected.Remove(lowest);
-            omitted++;
-            (text, sections) = Render(selected, project);
-            tokens = _tokenizer.CountTokens(text);
-        }
-
+        var assembled = new ContextBudgetAssembler(_tokenizer).Assemble(candidates, context.Project, budget);
         return new RelevantContext
         {
             ContextId = context.Id,
             Query = query,
-            Text = text,
-            TokenCount = tokens,
+            Text = assembled.Text,
+            TokenCount = assembled.TokenCount,
             TokenBudget = budget,
-            Sections = sections,
-            Knowledge = [.. selected.Where(s => s.Candidate.Knowledge is not null).OrderBy(s => s.Candidate.Order).Select(s => s.Candidate.Knowledge!)],
-            OmittedItemCount = omitted,
+            Sections = assembled.Sections,
+            Knowledge = assembled.Knowledge,
+            OmittedItemCount = assembled.OmittedItemCount,
             ContextVersion = context.Version,
         };
     }
@@ -476,57 +417,9 @@ public sealed class ContextManager : IContextManager
             .Select(m => m.Item)];
     }
 
-    private static (string Text, IReadOnlyList<ContextSection> Sections) Render(List<Selected> selected, string? project)
-    {
-        var sections = new List<ContextSection>();
-        var text = new StringBuilder();
-        foreach (var kind in Enum.GetValues<ContextSectionKind>())
-        {
-            var items = selected.Where(s => s.Candidate.Kind == kind).OrderBy(s => s.Candidate.Order).ToList();
-            if (items.Count == 0)
-            {
-                continue;
-            }
-
-            var (open, close) = Tags(kind, project);
-            var section = new StringBuilder(open);
-            foreach (var item in items)
-            {
-                section.Append(item.Text);
-            }
-
-            section.Append(close);
-            if (text.Length > 0)
-            {
-                text.Append('\n');
-            }
-
-            text.Append(section);
-            sections.Add(new ContextSection
-            {
-                Kind = kind,
-                Text = section.ToString(),
-                ItemCount = items.Count,
-                TruncatedItemCount = items.Count(i => i.Truncated),
-            });
-        }
-
-        return (text.ToString(), sections);
-    }
-
-    private static (string Open, string Close) Tags(ContextSectionKind kind, string? project) => kind switch
-    {
-        ContextSectionKind.WorkingContext => ("<working_context>\n", "</working_context>\n"),
-        ContextSectionKind.ProjectContext => (project is null ? "<project>\n" : $"<project name=\"{Escape(project)}\">\n", "</project>\n"),
-        ContextSectionKind.Preferences => ("<preferences>\n", "</preferences>\n"),
-        ContextSectionKind.Knowledge => ("<knowledge>\n", "</knowledge>\n"),
-        ContextSectionKind.Memory => ("<memory>\n", "</memory>\n"),
-        _ => ("<conversation>\n", "</conversation>\n"),
-    };
-
     private static string RenderTurn(ConversationTurn turn) => $"{turn.Role.Value}: {turn.Content.Trim()}\n";
 
-    private static string Escape(string value) =>
+    internal static string Escape(string value) =>
         value.Replace("&", "&amp;", StringComparison.Ordinal)
             .Replace("\"", "&quot;", StringComparison.Ordinal)
             .Replace("<", "&lt;", StringComparison.Ordinal)
@@ -612,8 +505,4 @@ public sealed class ContextManager : IContextManager
             throw new ArgumentException($"A context id must be 1 to {MaxContextIdLength} characters and not only whitespace.", nameof(contextId));
         }
     }
-
-    private sealed record Candidate(ContextSectionKind Kind, string Text, int Priority, int Order, KnowledgeSearchResult? Knowledge);
-
-    private sealed record Selected(Candidate Candidate, string Text, bool Truncated);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using ClaudeOrchestration.Rag;
 using ClaudeOrchestration.Rag.Context;
+using ClaudeOrchestration.Rag.DependencyInjection;
 using ClaudeOrchestration.Rag.Embeddings;
 using ClaudeOrchestration.Rag.Knowledge;
 using ClaudeOrchestration.Rag.VectorStores.InMemory;
@@ -22,7 +23,8 @@ public static class RagClaudeOrchestrationBuilderExtensions
 {
     /// <summary>
     /// Registers the knowledge base (<see cref="IKnowledgeBase"/>), the context manager (<see cref="IContextManager"/>),
-    /// the context store (<see cref="IAgentContextStore"/>), the idle-context expiry service, and — unless already registered —
+    /// the context store (<see cref="IAgentContextStore"/>), the idle-context expiry service, a start-up log line naming the
+    /// active embedding generator, and — unless already registered —
     /// a <see cref="VectorStore"/> (SQLite under <see cref="RagOptions.DataDirectory"/>, or in-memory), the offline
     /// <see cref="HashingEmbeddingGenerator"/> as <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/>, the
     /// <c>cl100k_base</c> <see cref="Tokenizer"/> and <see cref="TimeProvider.System"/>. <see cref="RagOptions"/> are
@@ -125,6 +127,9 @@ public static class RagClaudeOrchestrationBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ContextManager>>()));
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmbedderStartupLog>(sp => new EmbedderStartupLog(
+            sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            sp.GetService<ILogger<EmbedderStartupLog>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<EmbedderStartupLog>.Instance)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentContextExpiryService>(sp => new AgentContextExpiryService(
             sp.GetRequiredService<IContextManager>(),
             Options(sp).Context,

@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Debug, Message = "Assembled context for {ContextId}: {Tokens}/{Budget} tokens, {Omitted} items left out.")]
     public static partial void ContextAssembled(ILogger logger, string contextId, int tokens, int budget, int omitted);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "RAG embeddings: {Generator} (provider {Provider}, model {Model}, {Dimensions} dimensions).")]
+    public static partial void EmbedderActive(ILogger logger, string generator, string? provider, string? model, int? dimensions);
 }

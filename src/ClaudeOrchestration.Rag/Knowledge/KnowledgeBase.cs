@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq.Expressions;
+using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,8 +10,6 @@ using ClaudeOrchestration.Rag.Context;
 using ClaudeOrchestration.Rag.Diagnostics;
 using ClaudeOrchestration.Rag.Embeddings;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.VectorData;
@@ -19,7 +18,7 @@ using Microsoft.ML.Tokenizers;
 namespace ClaudeOrchestration.Rag.Knowledge;
 
 /// <summary>
-/// The default <see cref="IKnowledgeBase"/>: chunks documents with <see cref="TextChunker"/>, embeds the chunks through
+/// The default <see cref="IKnowledgeBase"/>: chunks documents (by tokens or characters, at paragraph and sentence boundaries), embeds the chunks through
 /// any <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> (batched and checked by <see cref="BatchingEmbeddingGenerator"/>)
 /// and stores them as <see cref="KnowledgeChunkRecord"/>s in any Microsoft.Extensions.VectorData collection.
 /// </summary>
@@ -33,12 +32,12 @@ namespace ClaudeOrchestration.Rag.Knowledge;
 [SuppressMessage("Design", "CA1001", Justification = "The batching wrapper only borrows the caller's generator; disposing it would dispose a generator this type does not own.")]
 public sealed class KnowledgeBase : IKnowledgeBase
 {
+    private const char ModelSeparator = '|';
+
     /// <summary>The most chunks one document may have; a longer document is rejected.</summary>
     public const int MaxChunksPerDocument = 10_000;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly KnowledgeSearchOptions DefaultSearchOptions = new();
-    private static readonly DirectoryIngestOptions DefaultIngestOptions = new();
 
     private readonly VectorStoreCollection<string, KnowledgeChunkRecord> _collection;
     private readonly BatchingEmbeddingGenerator _embedder;
@@ -48,6 +47,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
     private readonly ILogger _logger;
     private readonly KeyedAsyncLock _documentLocks = new();
     private readonly string _settingsSignature;
+    private readonly string _modelId;
     private Task? _ensureCollection;
     private long _version;
 
@@ -83,6 +83,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
         var metadata = embeddingGenerator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata;
+        _modelId = string.Create(CultureInfo.InvariantCulture, $"{metadata?.ProviderName}/{metadata?.DefaultModelId}/{_options.EmbeddingDimensions}");
         _settingsSignature = string.Create(
             CultureInfo.InvariantCulture,
             $"chunks:{_options.ChunkUnit}:{_options.ChunkSize}:{_options.ChunkOverlap}|model:{metadata?.ProviderName}/{metadata?.DefaultModelId}/{_options.EmbeddingDimensions}");
@@ -178,11 +179,92 @@ public sealed class KnowledgeBase : IKnowledgeBase
         }
     }
 
+    /// <summary>
+    /// Re-embeds every stored document with this knowledge base's embedding generator and chunking settings (after switching
+    /// the embedder, or to write documents stored by an older version in the current format). Each document is rewritten
+    /// through the normal update path — new chunks beside the old, chunk 0 last — so an interruption leaves every document
+    /// readable, in its old or its new form; running it again finishes the job (documents already current are skipped).
+    /// </summary>
+    /// <param name="progress">Receives a report after every document (<see cref="IngestProgress.CurrentFile"/> is the document id).</param>
+    /// <param name="cancellationToken">Cancels between (and within) documents.</param>
+    /// <returns>How many documents were rewritten.</returns>
+    /// <remarks>
+    /// The vector length cannot change: a collection's vectors have the length it was created with. While it runs, searches
+    /// of this knowledge base see old and new chunks side by side.
+    /// </remarks>
+    public async Task<int> ReindexAsync(IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
+
+        // The model check is what a reindex repairs: skip it while rewriting (searches meanwhile see both models' chunks).
+        Volatile.Write(ref _ensureCollection, Task.CompletedTask);
+        try
+        {
+            var documentIds = new List<string>();
+            var options = new FilteredRecordRetrievalOptions<KnowledgeChunkRecord> { IncludeVectors = false };
+            await foreach (var first in _collection.GetAsync(r => r.ChunkIndex == 0, int.MaxValue, options, cancellationToken).ConfigureAwait(false))
+            {
+                documentIds.Add(first.DocumentId);
+            }
+
+            documentIds.Sort(StringComparer.Ordinal);
+            int processed = 0, rewritten = 0, chunksWritten = 0;
+            foreach (var id in documentIds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = await ReadStoredAsync(id, cancellationToken).ConfigureAwait(false);
+                var status = IngestFileStatus.Unchanged;
+                if (stored is not null)
+                {
+                    var written = await AddOrUpdateAsync(
+                        new KnowledgeDocument
+                        {
+                            Id = stored.Id,
+                            Text = stored.Text,
+                            Project = stored.Project,
+                            SourcePath = stored.SourcePath,
+                            Title = stored.Title,
+                            Tags = stored.Tags,
+                            Properties = stored.Properties,
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                    if (written.Status != KnowledgeWriteStatus.Unchanged)
+                    {
+                        rewritten++;
+                        chunksWritten += written.ChunkCount;
+                        status = IngestFileStatus.Updated;
+                    }
+                }
+
+                processed++;
+                progress?.Report(new IngestProgress
+                {
+                    FilesMatched = documentIds.Count,
+                    FilesProcessed = processed,
+                    ChunksWritten = chunksWritten,
+                    CurrentFile = id,
+                    CurrentStatus = status,
+                });
+            }
+
+            return rewritten;
+        }
+        finally
+        {
+            Volatile.Write(ref _ensureCollection, null); // check the model again on the next use
+        }
+    }
+
     /// <inheritdoc />
     public async Task<StoredKnowledgeDocument?> GetAsync(string documentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(documentId);
         await EnsureCollectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStoredAsync(documentId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StoredKnowledgeDocument?> ReadStoredAsync(string documentId, CancellationToken cancellationToken)
+    {
         var first = await _collection.GetAsync(KnowledgeChunkRecord.FirstKeyOf(documentId), null, cancellationToken).ConfigureAwait(false);
         if (first is null)
         {
@@ -253,12 +335,72 @@ public sealed class KnowledgeBase : IKnowledgeBase
 
         options ??= DefaultSearchOptions;
         ValidateSearchOptions(options);
-        var filter = BuildFilter(options.Filter);
+        var filter = KnowledgeFilterTranslator.Translate(options.Filter);
         using var activity = RagTelemetry.ActivitySource.StartActivity("rag.knowledge.search");
         var started = Stopwatch.GetTimestamp();
 
         await EnsureCollectionAsync(cancellationToken).ConfigureAwait(false);
         var embeddings = await _embedder.GenerateAsync([query], null, cancellationToken).ConfigureAwait(false);
+        var queryVector = embeddings[0].Vector;
+        IReadOnlyList<KnowledgeSearchResult> results;
+        if (options.Hybrid && _collection is IKeywordHybridSearchable<KnowledgeChunkRecord> hybrid)
+        {
+            activity?.SetTag("rag.search.mode", "hybrid");
+            results = await HybridSearchAsync(hybrid, query, queryVector, filter, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            activity?.SetTag("rag.search.mode", options.Hybrid ? "rerank" : "vector");
+            results = await VectorSearchAsync(query, queryVector, filter, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        RagTelemetry.SearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        activity?.SetTag("rag.search.results", results.Count);
+        return results;
+    }
+
+    // Store-side hybrid: keyword and vector candidates retrieved independently by the store and fused there. The vector score
+    // of each result is recomputed from its stored vector (the store reports only the fused score), for MinScore and callers.
+    private static async Task<IReadOnlyList<KnowledgeSearchResult>> HybridSearchAsync(
+        IKeywordHybridSearchable<KnowledgeChunkRecord> hybrid,
+        string query,
+        ReadOnlyMemory<float> queryVector,
+        Expression<Func<KnowledgeChunkRecord, bool>>? filter,
+        KnowledgeSearchOptions options,
+        CancellationToken cancellationToken)
+    {
+        var candidates = Math.Max(options.Top, options.HybridCandidates);
+        var hybridOptions = new HybridSearchOptions<KnowledgeChunkRecord> { Filter = filter, IncludeVectors = true };
+        var results = new List<KnowledgeSearchResult>(options.Top);
+        await foreach (var hit in hybrid.HybridSearchAsync(queryVector, [query], candidates, hybridOptions, cancellationToken).ConfigureAwait(false))
+        {
+            var score = hit.Score ?? throw new InvalidOperationException("The vector store returned a hybrid search result without a score.");
+            var vectorScore = hit.Record.Vector.Length == queryVector.Length
+                ? TensorPrimitives.CosineSimilarity(queryVector.Span, hit.Record.Vector.Span)
+                : throw new InvalidOperationException("The vector store returned a hybrid search result without its vector (IncludeVectors was requested).");
+            if (options.MinScore is { } min && vectorScore < min)
+            {
+                continue;
+            }
+
+            results.Add(ToResult(hit.Record, score, vectorScore, keywordScore: null));
+            if (results.Count == options.Top)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    // Vector search; with Hybrid on a store without keyword search, the vector candidates are re-ranked with BM25 over their text.
+    private async Task<IReadOnlyList<KnowledgeSearchResult>> VectorSearchAsync(
+        string query,
+        ReadOnlyMemory<float> queryVector,
+        Expression<Func<KnowledgeChunkRecord, bool>>? filter,
+        KnowledgeSearchOptions options,
+        CancellationToken cancellationToken)
+    {
         var candidates = options.Hybrid ? Math.Max(options.Top, options.HybridCandidates) : options.Top;
         var searchOptions = new VectorSearchOptions<KnowledgeChunkRecord>
         {
@@ -267,7 +409,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
         };
 
         var hits = new List<(KnowledgeChunkRecord Record, double Score)>(candidates);
-        await foreach (var hit in _collection.SearchAsync(embeddings[0].Vector, candidates, searchOptions, cancellationToken).ConfigureAwait(false))
+        await foreach (var hit in _collection.SearchAsync(queryVector, candidates, searchOptions, cancellationToken).ConfigureAwait(false))
         {
             var score = hit.Score ?? throw new InvalidOperationException("The vector store returned a search result without a score.");
             if (options.MinScore is { } min && score < min)
@@ -278,171 +420,27 @@ public sealed class KnowledgeBase : IKnowledgeBase
             hits.Add((hit.Record, score));
         }
 
-        IReadOnlyList<KnowledgeSearchResult> results;
         if (!options.Hybrid)
         {
-            results = [.. hits.Take(options.Top).Select(h => ToResult(h.Record, h.Score, h.Score, keywordScore: null))];
-        }
-        else
-        {
-            var keyword = KeywordRanker.Score(query, [.. hits.Select(h => h.Record.Text)]);
-            var fused = KeywordRanker.Fuse(keyword);
-            results = [.. Enumerable.Range(0, hits.Count)
-                .OrderByDescending(i => fused[i])
-                .ThenBy(i => i)
-                .Take(options.Top)
-                .Select(i => ToResult(hits[i].Record, fused[i], hits[i].Score, keyword[i]))];
+            return [.. hits.Take(options.Top).Select(h => ToResult(h.Record, h.Score, h.Score, keywordScore: null))];
         }
 
-        RagTelemetry.SearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        activity?.SetTag("rag.search.results", results.Count);
-        return results;
+        var keyword = KeywordRanker.Score(query, [.. hits.Select(h => h.Record.Text)]);
+        var fused = KeywordRanker.Fuse(keyword);
+        return [.. Enumerable.Range(0, hits.Count)
+            .OrderByDescending(i => fused[i])
+            .ThenBy(i => i)
+            .Take(options.Top)
+            .Select(i => ToResult(hits[i].Record, fused[i], hits[i].Score, keyword[i]))];
     }
 
     /// <inheritdoc />
-    public async Task<DirectoryIngestResult> IngestDirectoryAsync(
+    public Task<DirectoryIngestResult> IngestDirectoryAsync(
         string directory,
         DirectoryIngestOptions? options = null,
         IProgress<IngestProgress>? progress = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        options ??= DefaultIngestOptions;
-        ValidateIngestOptions(options);
-        var root = Path.GetFullPath(directory);
-        if (!Directory.Exists(root))
-        {
-            throw new DirectoryNotFoundException($"Cannot ingest '{root}': the folder does not exist.");
-        }
-
-        using var activity = RagTelemetry.ActivitySource.StartActivity("rag.knowledge.ingest");
-        var matcher = new Matcher(OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-        matcher.AddIncludePatterns(options.Include);
-        matcher.AddExcludePatterns(options.Exclude);
-        var files = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(root)))
-            .Files.Select(f => f.Path.Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-        var idPrefix = options.Project is null ? string.Empty : options.Project + "/";
-        int added = 0, updated = 0, unchanged = 0, chunksWritten = 0, processed = 0;
-        var skipped = new List<SkippedFile>();
-        foreach (var relative in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (text, skipStatus, reason) = await ReadTextFileAsync(Path.Combine(root, relative), options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
-            if (text is not null && text.Length > _options.MaxDocumentCharacters)
-            {
-                reason = $"{text.Length} characters, over KnowledgeBaseOptions.MaxDocumentCharacters ({_options.MaxDocumentCharacters})";
-                skipStatus = IngestFileStatus.SkippedTooLarge;
-                text = null;
-            }
-
-            IngestFileStatus status;
-            if (text is null)
-            {
-                status = skipStatus;
-                skipped.Add(new SkippedFile { Path = relative, Status = status, Reason = reason! });
-                Log.FileSkipped(_logger, relative, reason!);
-            }
-            else
-            {
-                var written = await AddOrUpdateAsync(
-                    new KnowledgeDocument
-                    {
-                        Id = idPrefix + relative,
-                        Text = text,
-                        Project = options.Project,
-                        SourcePath = relative,
-                        Title = Path.GetFileName(relative),
-                        Tags = options.Tags,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                switch (written.Status)
-                {
-                    case KnowledgeWriteStatus.Added:
-                        added++;
-                        chunksWritten += written.ChunkCount;
-                        status = IngestFileStatus.Added;
-                        break;
-                    case KnowledgeWriteStatus.Updated:
-                        updated++;
-                        chunksWritten += written.ChunkCount;
-                        status = IngestFileStatus.Updated;
-                        break;
-                    default:
-                        unchanged++;
-                        status = IngestFileStatus.Unchanged;
-                        break;
-                }
-            }
-
-            processed++;
-            progress?.Report(new IngestProgress
-            {
-                FilesMatched = files.Count,
-                FilesProcessed = processed,
-                ChunksWritten = chunksWritten,
-                CurrentFile = relative,
-                CurrentStatus = status,
-            });
-        }
-
-        Log.DirectoryIngested(_logger, root, added, updated, unchanged, skipped.Count, chunksWritten);
-        return new DirectoryIngestResult
-        {
-            FilesMatched = files.Count,
-            Added = added,
-            Updated = updated,
-            Unchanged = unchanged,
-            ChunksWritten = chunksWritten,
-            Skipped = skipped,
-        };
-    }
-
-    /// <summary>Translates a <see cref="KnowledgeFilter"/> into a MEVD filter expression; <see langword="null"/> for no filter.</summary>
-    /// <exception cref="ArgumentException">A filter value is empty or whitespace.</exception>
-    internal static Expression<Func<KnowledgeChunkRecord, bool>>? BuildFilter(KnowledgeFilter? filter)
-    {
-        if (filter is null || filter.IsEmpty)
-        {
-            return null;
-        }
-
-        var parts = new List<Expression<Func<KnowledgeChunkRecord, bool>>>();
-        if (filter.Project is { } project)
-        {
-            RequireFilterValue(project, nameof(KnowledgeFilter.Project));
-            parts.Add(r => r.Project == project);
-        }
-
-        if (filter.DocumentId is { } documentId)
-        {
-            RequireFilterValue(documentId, nameof(KnowledgeFilter.DocumentId));
-            parts.Add(r => r.DocumentId == documentId);
-        }
-
-        if (filter.SourcePath is { } sourcePath)
-        {
-            RequireFilterValue(sourcePath, nameof(KnowledgeFilter.SourcePath));
-            parts.Add(r => r.SourcePath == sourcePath);
-        }
-
-        foreach (var tag in filter.Tags ?? [])
-        {
-            RequireFilterValue(tag, nameof(KnowledgeFilter.Tags));
-            parts.Add(r => Enumerable.Contains(r.Tags, tag));
-        }
-
-        var parameter = parts[0].Parameters[0];
-        var body = parts[0].Body;
-        for (var i = 1; i < parts.Count; i++)
-        {
-            body = Expression.AndAlso(body, new ParameterReplacer(parts[i].Parameters[0], parameter).Visit(parts[i].Body));
-        }
-
-        return Expression.Lambda<Func<KnowledgeChunkRecord, bool>>(body, parameter);
-    }
+        CancellationToken cancellationToken = default) =>
+        new DirectoryIngestor(AddOrUpdateAsync, _options.MaxDocumentCharacters, _logger).IngestAsync(directory, options, progress, cancellationToken);
 
     private PreparedDocument Prepare(KnowledgeDocument document)
     {
@@ -500,7 +498,8 @@ public sealed class KnowledgeBase : IKnowledgeBase
             string.Join('\u001e', document.Tags),
             propertiesJson ?? "\u0000",
             _settingsSignature);
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprintSource)));
+        // The model id travels with every chunk, so a collection embedded by another model is recognised when it is opened.
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprintSource))) + ModelSeparator + _modelId;
         return new PreparedDocument(id, text, contentHash, fingerprint, propertiesJson);
     }
 
@@ -509,15 +508,6 @@ public sealed class KnowledgeBase : IKnowledgeBase
         if (value is not null && string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException($"KnowledgeDocument.{name} is empty or whitespace; give it a value or leave it null.", paramName);
-        }
-    }
-
-    private static void RequireFilterValue(string? value, string name, string paramName = "options")
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException(
-                $"KnowledgeFilter.{name} contains an empty value; set a real value or leave it null to not filter on {name}.", paramName);
         }
     }
 
@@ -538,24 +528,6 @@ public sealed class KnowledgeBase : IKnowledgeBase
         if (options.HybridCandidates < 1)
         {
             throw new ArgumentException($"KnowledgeSearchOptions.HybridCandidates is {options.HybridCandidates}; it must be at least 1.", nameof(options));
-        }
-    }
-
-    private static void ValidateIngestOptions(DirectoryIngestOptions options)
-    {
-        if (options.Include is null || options.Include.Count == 0)
-        {
-            throw new ArgumentException("DirectoryIngestOptions.Include is empty; give at least one pattern, such as \"**/*.md\".", nameof(options));
-        }
-
-        if (options.MaxFileBytes < 1)
-        {
-            throw new ArgumentException($"DirectoryIngestOptions.MaxFileBytes is {options.MaxFileBytes}; it must be at least 1.", nameof(options));
-        }
-
-        if (options.Project is not null && string.IsNullOrWhiteSpace(options.Project))
-        {
-            throw new ArgumentException("DirectoryIngestOptions.Project is empty; give a project name or leave it null.", nameof(options));
         }
     }
 
@@ -649,7 +621,7 @@ public sealed class KnowledgeBase : IKnowledgeBase
         if (current is null || current.IsFaulted || current.IsCanceled)
         {
             // Not tied to one caller's token: a cancelled caller must not make creation fail for the others.
-            var fresh = _collection.EnsureCollectionExistsAsync(CancellationToken.None);
+            var fresh = EnsureCollectionAndModelAsync();
             var previous = Interlocked.CompareExchange(ref _ensureCollection, fresh, current);
             current = ReferenceEquals(previous, current) ? fresh : previous!;
         }
@@ -657,68 +629,25 @@ public sealed class KnowledgeBase : IKnowledgeBase
         return current.WaitAsync(cancellationToken);
     }
 
-    private static async Task<(string? Text, IngestFileStatus Status, string? Reason)> ReadTextFileAsync(
-        string path,
-        long maxBytes,
-        CancellationToken cancellationToken)
+    // Creates the collection if needed, then checks that its vectors were made by this knowledge base's embedding model:
+    // comparing vectors of two models is meaningless, so a mismatch is an error rather than silently bad results.
+    private async Task EnsureCollectionAndModelAsync()
     {
-        byte[] bytes;
-        try
+        await _collection.EnsureCollectionExistsAsync(CancellationToken.None).ConfigureAwait(false);
+        await foreach (var sample in _collection.GetAsync(r => r.ChunkIndex == 0, 1, null, CancellationToken.None).ConfigureAwait(false))
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            var separator = sample.Fingerprint.IndexOf(ModelSeparator, StringComparison.Ordinal);
+            var stored = separator < 0 ? null : sample.Fingerprint[(separator + 1)..];
+            if (stored is not null && !string.Equals(stored, _modelId, StringComparison.Ordinal))
             {
-                return (null, IngestFileStatus.SkippedUnreadable, "the file disappeared before it was read");
+                throw new InvalidOperationException(
+                    $"Knowledge collection '{_collection.Name}' holds vectors made by embedding model '{stored}', but this knowledge base embeds with " +
+                    $"'{_modelId}'. Register the same embedding generator, use another collection (RagOptions.CollectionName), or call " +
+                    "KnowledgeBase.ReindexAsync once to re-embed every stored document with the new model.");
             }
-
-            if (info.Length > maxBytes)
-            {
-                return (null, IngestFileStatus.SkippedTooLarge, $"{info.Length} bytes, over DirectoryIngestOptions.MaxFileBytes ({maxBytes})");
-            }
-
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, IngestFileStatus.SkippedUnreadable, ex.Message);
-        }
-
-        if (bytes.Length > maxBytes)
-        {
-            return (null, IngestFileStatus.SkippedTooLarge, $"{bytes.Length} bytes, over DirectoryIngestOptions.MaxFileBytes ({maxBytes})");
-        }
-
-        string text;
-        try
-        {
-            text = bytes switch
-            {
-                [0xEF, 0xBB, 0xBF, ..] => StrictUtf8.GetString(bytes, 3, bytes.Length - 3),
-                [0xFF, 0xFE, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true).GetString(bytes, 2, bytes.Length - 2),
-                [0xFE, 0xFF, ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true).GetString(bytes, 2, bytes.Length - 2),
-                _ when bytes.AsSpan().Contains((byte)0) => throw new DecoderFallbackException("NUL byte"),
-                _ => StrictUtf8.GetString(bytes),
-            };
-        }
-        catch (DecoderFallbackException)
-        {
-            return (null, IngestFileStatus.SkippedBinary, "not UTF-8 or UTF-16 text (binary content)");
-        }
-
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            return (null, IngestFileStatus.SkippedBinary, "not text (contains NUL characters)");
-        }
-
-        return string.IsNullOrWhiteSpace(text)
-            ? (null, IngestFileStatus.SkippedEmpty, "empty or only whitespace")
-            : (text, default, null);
     }
 
     private sealed record PreparedDocument(string Id, string Text, string ContentHash, string Fingerprint, string? PropertiesJson);
-
-    private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
 }
+

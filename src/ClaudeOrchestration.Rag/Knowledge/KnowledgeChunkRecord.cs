@@ -67,8 +67,9 @@ public sealed class KnowledgeChunkRecord
     public string ContentHash { get; set; } = string.Empty;
 
     /// <summary>
-    /// SHA-256 over the content hash, the metadata, the chunking settings and the embedding model: when a re-added
-    /// document has the same fingerprint, nothing is written.
+    /// SHA-256 (hex) over the content hash, the metadata, the chunking settings and the embedding model, then <c>|</c> and
+    /// the id of the model that made <see cref="Vector"/> (<c>{provider}/{model}/{dimensions}</c>): when a re-added document
+    /// has the same fingerprint, nothing is written, and a knowledge base opened with another model refuses the collection.
     /// </summary>
     [VectorStoreData]
     public string Fingerprint { get; set; } = string.Empty;

@@ -21,7 +21,11 @@ public sealed class KnowledgeSearchResult
     /// <summary>The cosine similarity between the query and the chunk.</summary>
     public required double VectorScore { get; init; }
 
-    /// <summary>The chunk's BM25 keyword score in a hybrid search; <see langword="null"/> for a vector search.</summary>
+    /// <summary>
+    /// The chunk's BM25 keyword score when the knowledge base re-ranked vector candidates itself (a store without keyword
+    /// search); <see langword="null"/> for a vector search and for a store-side hybrid search, which reports only the fused
+    /// <see cref="Score"/>.
+    /// </summary>
     public double? KeywordScore { get; init; }
 
     /// <summary>The document's project, if any.</summary>

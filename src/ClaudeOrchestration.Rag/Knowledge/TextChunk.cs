@@ -1,7 +1,7 @@
 namespace ClaudeOrchestration.Rag.Knowledge;
 
 /// <summary>One piece of a document produced by <see cref="TextChunker"/>.</summary>
-public sealed class TextChunk
+internal sealed class TextChunk
 {
     /// <summary>Position of the chunk in its document, from 0.</summary>
     public required int Index { get; init; }

@@ -14,7 +14,7 @@ namespace ClaudeOrchestration.Rag.Knowledge;
 /// chunk whose total size fits in <see cref="ChunkOverlap"/>), so a chunk never starts mid-sentence unless that
 /// sentence alone is longer than a chunk. Instances are immutable and thread-safe.
 /// </remarks>
-public sealed class TextChunker
+internal sealed class TextChunker
 {
     private const string SentenceEnds = ".!?。！？";
     private const string Closers = ")]}\"'”’»";

@@ -235,12 +235,16 @@ public sealed class KnowledgeBaseTests : IDisposable
     {
         var kb = CreateKnowledgeBase(kind, out _);
         await AddCorpusAsync(kb);
-        var all = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10 }, Ct);
+        var all = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, Hybrid = false }, Ct);
         var threshold = (all[0].Score + all[1].Score) / 2;
 
-        var above = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, MinScore = threshold }, Ct);
-        var impossible = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, MinScore = 0.999 }, Ct);
+        var above = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, MinScore = threshold, Hybrid = false }, Ct);
+        var impossible = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, MinScore = 0.999, Hybrid = false }, Ct);
+        var hybridAbove = await kb.SearchAsync("SQLite database file WAL", new KnowledgeSearchOptions { Top = 10, MinScore = threshold }, Ct);
 
+        // Hybrid applies the threshold to each candidate's vector score.
+        Assert.Equal("sqlite", Assert.Single(hybridAbove).DocumentId);
+        Assert.Equal(above[0].VectorScore, hybridAbove[0].VectorScore, 5);
         Assert.Equal(4, all.Count);
         Assert.Equal("sqlite", Assert.Single(above).DocumentId);
         Assert.Empty(impossible);
@@ -261,20 +265,58 @@ public sealed class KnowledgeBaseTests : IDisposable
     public async Task SearchAsync_Hybrid_LiftsTheChunkWithTheExactRareTerm(StoreKind kind)
     {
         var kb = CreateKnowledgeBase(kind, out _);
-        // The general documents say "connections" and "timing out": close in vector space (shared character n-grams) but
-        // no exact keyword. Only the third has the exact, rare term the user typed.
-        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "general-1", Text = "Connections keep timing out when the upstream server is slow; reconnecting after the timeouts usually helps." }, Ct);
-        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "general-2", Text = "Timeouts while connecting mean the server is overloaded; retry the connections later." }, Ct);
+        // Ten general documents about connection timeouts: close to the query in vector space. Only one document has the
+        // exact, rare term the user typed, and it is far from the query by vector.
+        for (var i = 0; i < 10; i++)
+        {
+            await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = $"general-{i}", Text = $"Connection timeouts on upstream server {i}: the connection times out when server {i} is slow." }, Ct);
+        }
+
         await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "code", Text = "Error E4711 is logged by the billing importer when its nightly batch stalls; restart the importer." }, Ct);
         const string query = "connection timeout E4711";
 
-        var vectorOnly = await kb.SearchAsync(query, new KnowledgeSearchOptions { Top = 3 }, Ct);
-        var hybrid = await kb.SearchAsync(query, new KnowledgeSearchOptions { Top = 3, Hybrid = true }, Ct);
+        var vectorOnly = await kb.SearchAsync(query, new KnowledgeSearchOptions { Top = 11, Hybrid = false }, Ct);
+        var hybrid = await kb.SearchAsync(query, new KnowledgeSearchOptions { Top = 11 }, Ct);
 
-        Assert.NotEqual("code", vectorOnly[0].DocumentId);
+        // Keyword and vector candidates are retrieved independently: "code" is the best keyword candidate (its rare term
+        // outweighs the common ones), so reciprocal rank fusion ranks it above where the vector ranking alone put it.
+        // (RRF guarantees that much, not first place: the general documents are in both rankings too.)
+        var vectorRank = vectorOnly.ToList().FindIndex(r => r.DocumentId == "code");
+        var hybridRank = hybrid.ToList().FindIndex(r => r.DocumentId == "code");
+        Assert.True(vectorRank >= 3, $"the vector ranking put the rare-term chunk at {vectorRank}");
+        Assert.InRange(hybridRank, 0, vectorRank - 1);
+        Assert.All(vectorOnly, h => Assert.Null(h.KeywordScore));
+        Assert.All(hybrid, h => Assert.InRange(h.VectorScore, -1, 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task SearchAsync_StoreWithoutKeywordSearch_FallsBackToRerankingTheVectorCandidates(StoreKind kind)
+    {
+        // FaultingCollection forwards to the real collection but does not offer IKeywordHybridSearchable.
+        var collection = new FaultingCollection(Harness(kind).OpenCollection());
+        var kb = new KnowledgeBase(collection, new HashingEmbeddingGenerator());
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "general-1", Text = "Connections keep timing out when the upstream server is slow; reconnecting after the timeouts usually helps." }, Ct);
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "general-2", Text = "Timeouts while connecting mean the server is overloaded; retry the connections later." }, Ct);
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "code", Text = "Error E4711 is logged by the billing importer when its nightly batch stalls; restart the importer." }, Ct);
+
+        var hybrid = await kb.SearchAsync("connection timeout E4711", new KnowledgeSearchOptions { Top = 3 }, Ct);
+
         Assert.Equal("code", hybrid[0].DocumentId);
         Assert.All(hybrid, h => Assert.NotNull(h.KeywordScore));
-        Assert.All(vectorOnly, h => Assert.Null(h.KeywordScore));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task SearchAsync_Hybrid_HonoursTheFilter(StoreKind kind)
+    {
+        var kb = CreateKnowledgeBase(kind, out _);
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "a", Project = "alpha", Text = "Error E4711 in the alpha importer." }, Ct);
+        await kb.AddOrUpdateAsync(new KnowledgeDocument { Id = "b", Project = "beta", Text = "Error E4711 in the beta importer." }, Ct);
+
+        var results = await kb.SearchAsync("E4711", new KnowledgeSearchOptions { Top = 5, Filter = new KnowledgeFilter { Project = "beta" } }, Ct);
+
+        Assert.Equal("b", Assert.Single(results).DocumentId);
     }
 
     [Theory]
@@ -434,6 +476,47 @@ public sealed class KnowledgeBaseTests : IDisposable
         var harness = new StoreHarness(kind);
         _harnesses.Add(harness);
         return harness;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task KnowledgeBase_CollectionEmbeddedByAnotherModel_IsAClearErrorUntilReindexed(StoreKind kind)
+    {
+        var harness = Harness(kind);
+        var old = new KnowledgeBase(harness.OpenCollection(), new HashingEmbeddingGenerator());
+        await AddCorpusAsync(old);
+        var before = await old.GetAsync("sqlite", Ct);
+
+        // Same vector length, another model: its vectors must not be compared with the stored ones.
+        using var otherModel = new HashingEmbeddingGenerator(new HashingEmbeddingGeneratorOptions { CharNGramWeight = 0.5f });
+        var switched = new KnowledgeBase(harness.OpenCollection(), new RenamedGenerator(otherModel, "other-model"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => switched.SearchAsync("SQLite", cancellationToken: Ct));
+        Assert.Contains("ReindexAsync", error.Message, StringComparison.Ordinal);
+        Assert.Contains("other-model", error.Message, StringComparison.Ordinal);
+
+        var reports = new List<IngestProgress>();
+        var rewritten = await switched.ReindexAsync(new SynchronousProgress<IngestProgress>(reports.Add), Ct);
+
+        Assert.Equal(4, rewritten);
+        Assert.Equal(4, reports.Count);
+        Assert.Equal(4, reports[^1].FilesProcessed);
+        var after = await switched.GetAsync("sqlite", Ct);
+        Assert.Equal(before!.Text, after!.Text);
+        Assert.Equal(before.Tags, after.Tags);
+        Assert.NotEmpty(await switched.SearchAsync("SQLite database file WAL", cancellationToken: Ct));
+        Assert.Equal(0, await switched.ReindexAsync(cancellationToken: Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new KnowledgeBase(harness.OpenCollection(), new HashingEmbeddingGenerator()).SearchAsync("SQLite", cancellationToken: Ct));
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed class RenamedGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, string modelId) : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    {
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("test", null, modelId, 384) : base.GetService(serviceType, serviceKey);
     }
 
     private KnowledgeBase CreateKnowledgeBase(

@@ -79,7 +79,7 @@ namespace ClaudeOrchestration.Rag.Tests.VectorStores
         [VectorStoreData]
         public int Index { get; set; }
 
-        [VectorStoreData]
+        [VectorStoreData(IsFullTextIndexed = true)]
         public string Payload { get; set; } = string.Empty;
 
         [VectorStoreVector(Dimensions)]

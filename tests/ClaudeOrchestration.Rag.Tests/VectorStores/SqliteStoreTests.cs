@@ -124,6 +124,19 @@ public sealed class SqliteStoreTests : IDisposable
         var probe = CrashRecord.Create(lastCommitted, 5);
         var nearest = await collection.SearchAsync(probe.Embedding, 1, cancellationToken: Ct).SingleAsync(Ct);
         Assert.Equal(probe.Id, nearest.Record.Id);
+
+        // The keyword index (FTS5, written by triggers in the same transactions) matches the surviving records exactly.
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            using var check = connection.CreateCommand();
+            check.CommandText = "INSERT INTO \"ingest__fts_Payload\"(\"ingest__fts_Payload\", rank) VALUES ('integrity-check', 1);";
+            _ = await check.ExecuteNonQueryAsync(Ct);
+        }
+
+        var hybrid = await ((IKeywordHybridSearchable<CrashRecord>)collection)
+            .HybridSearchAsync(probe.Embedding, [probe.Payload], 1, cancellationToken: Ct).SingleAsync(Ct);
+        Assert.Equal(probe.Id, hybrid.Record.Id);
     }
 
     [Fact]

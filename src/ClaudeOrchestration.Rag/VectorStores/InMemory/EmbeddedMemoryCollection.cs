@@ -2,6 +2,7 @@
 
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
+using ClaudeOrchestration.Rag.VectorStores.Hybrid;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
 
@@ -19,7 +20,7 @@ namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 /// once per call into a predicate over the stored row; see the filter rules on <see cref="SearchAsync{TInput}"/>.
 /// </remarks>
 #pragma warning disable CA1711 // "Collection" is MEVD's own name for this concept (VectorStoreCollection).
-public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class
@@ -27,6 +28,7 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
     private readonly EmbeddedMemoryVectorStore _store;
     private readonly RecordBinding<TKey, TRecord> _binding;
     private readonly VectorStoreCollectionMetadata _metadata;
+    private readonly int[] _fullTextOrdinals;
 
     internal EmbeddedMemoryCollection(EmbeddedMemoryVectorStore store, string name, CollectionModel model)
     {
@@ -34,6 +36,7 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
         Name = name;
         _binding = new RecordBinding<TKey, TRecord>(model, name);
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = EmbeddedMemoryVectorStore.SystemName, CollectionName = name };
+        _fullTextOrdinals = [.. _binding.DataProperties.Where(p => p.IsFullTextIndexed && p.Type == typeof(string)).Select(_binding.RowOrdinalOf)];
     }
 
     /// <inheritdoc />
@@ -46,7 +49,7 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
     /// <inheritdoc />
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
-        var state = _store.GetOrCreateState(Name, _binding.Signature, _binding.ColumnSpecs(_store.Hnsw));
+        var state = _store.GetOrCreateState(Name, _binding.Signature, _binding.ColumnSpecs(_store.Hnsw), _fullTextOrdinals);
         CheckSignature(state);
         return Task.CompletedTask;
     }
@@ -148,7 +151,14 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
     {
         var boxedKey = _binding.BoxKey(key);
         cancellationToken.ThrowIfCancellationRequested();
-        GetState().Write(table => table.Remove(boxedKey));
+        var state = GetState();
+        state.Write(table =>
+        {
+            if (table.Remove(boxedKey))
+            {
+                RemoveKeywords(state, boxedKey);
+            }
+        });
         return Task.CompletedTask;
     }
 
@@ -158,11 +168,15 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
         ArgumentNullException.ThrowIfNull(keys);
         var boxedKeys = keys.Select(_binding.BoxKey).ToList();
         cancellationToken.ThrowIfCancellationRequested();
-        GetState().Write(table =>
+        var state = GetState();
+        state.Write(table =>
         {
             foreach (var key in boxedKeys)
             {
-                _ = table.Remove(key);
+                if (table.Remove(key))
+                {
+                    RemoveKeywords(state, key);
+                }
             }
         });
         return Task.CompletedTask;
@@ -207,6 +221,10 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
             for (var i = 0; i < batch.Count; i++)
             {
                 table.Upsert(keys[i], vectors[i], rows[i]);
+                foreach (var (ordinal, index) in state.KeywordIndexes)
+                {
+                    index.Upsert(keys[i], rows[i][ordinal] as string);
+                }
             }
         });
     }
@@ -256,6 +274,72 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Two independent retrievals under one read lock: the best <c>Skip + top</c> records by vector (exactly as
+    /// <see cref="SearchAsync{TInput}"/>, <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> applying to the vector
+    /// score) and the best <c>Skip + top</c> by BM25 over the full-text property's inverted index (words of
+    /// <paramref name="keywords"/>, OR-ed), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal
+    /// rank fusion (k = 60). The reported score is the fused score: higher is better, comparable only within one result list.
+    /// The full-text property is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property
+    /// declared <c>IsFullTextIndexed</c>.
+    /// </remarks>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
+        TInput searchValue,
+        ICollection<string> keywords,
+        int top,
+        HybridSearchOptions<TRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new HybridSearchOptions<TRecord>();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        _binding.ThrowIfIncludeVectorsUnsupported(options.IncludeVectors);
+
+        var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        var textOrdinal = _binding.RowOrdinalOf(_binding.Model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty));
+        var column = _binding.VectorColumnOf(vectorProperty);
+        var kind = _binding.ScoreKinds[column];
+        var state = GetState();
+        var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
+        var predicate = options.Filter is null ? null : RowFilterCompiler.Compile(options.Filter, _binding.Model, _binding.RowOrdinalOf);
+        var terms = KeywordAnalyzer.QueryTerms(keywords);
+        var wanted = (int)Math.Min((long)top + options.Skip, int.MaxValue);
+        var fusion = _store.HybridFusion;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var results = state.Read(table =>
+        {
+            var byVector = predicate is null
+                ? VectorSearcher.Search(table, column, kind, query.Span, wanted, 0, options.ScoreThreshold, default(AllSlots), filtered: false)
+                : VectorSearcher.Search(table, column, kind, query.Span, wanted, 0, options.ScoreThreshold, new RowPredicate(table.Rows, predicate), filtered: true);
+            var vector = byVector.ConvertAll(h => (table.KeyAt(h.Slot), h.Score));
+            var keyword = state.KeywordIndexes[textOrdinal].Search(
+                terms,
+                wanted,
+                predicate is null ? null : key => table.TryGetSlot(key, out var slot) && table.RowAt(slot) is { } row && predicate(row));
+            var fused = HybridFusion.Fuse(vector, keyword, fusion);
+            var page = new List<VectorSearchResult<TRecord>>(Math.Min(top, fused.Count));
+            foreach (var (key, score) in fused.Skip(options.Skip).Take(top))
+            {
+                if (table.TryGetSlot(key, out var slot))
+                {
+                    page.Add(new VectorSearchResult<TRecord>(Materialize(table, slot, options.IncludeVectors), score));
+                }
+            }
+
+            return page;
+        });
+
+        foreach (var result in results)
+        {
+            yield return result;
+        }
+    }
+
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -263,6 +347,22 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
             : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
             : serviceType.IsInstanceOfType(this) ? this
             : null;
+    }
+
+    /// <summary>Keyword-only ranking (BM25 over the single full-text property's index), for the retrieval-quality benchmark.</summary>
+    internal List<(object Key, double Score)> RankByKeywords(IEnumerable<string> keywords, int top)
+    {
+        var state = GetState();
+        var terms = KeywordAnalyzer.QueryTerms(keywords);
+        return state.Read(_ => state.KeywordIndexes[_fullTextOrdinals.Single()].Search(terms, top, allow: null));
+    }
+
+    private static void RemoveKeywords(EmbeddedMemoryCollectionState state, object key)
+    {
+        foreach (var index in state.KeywordIndexes.Values)
+        {
+            _ = index.Remove(key);
+        }
     }
 
     private EmbeddedMemoryCollectionState GetState()

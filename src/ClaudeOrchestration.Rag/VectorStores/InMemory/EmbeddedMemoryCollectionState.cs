@@ -5,12 +5,18 @@ namespace ClaudeOrchestration.Rag.VectorStores.InMemory;
 /// the slot table (keys, rows, vector arenas) behind a reader-writer lock, so searches and reads run concurrently and
 /// writes are exclusive and short (vectors are validated and embeddings generated before the lock is taken).
 /// </summary>
-internal sealed class EmbeddedMemoryCollectionState(string signature, VectorSlotTable table) : IDisposable
+internal sealed class EmbeddedMemoryCollectionState(string signature, VectorSlotTable table, IReadOnlyList<int> fullTextOrdinals) : IDisposable
 {
     /// <summary>The schema the collection was created with; see <see cref="RecordBinding{TKey, TRecord}.Signature"/>.</summary>
     public string Signature { get; } = signature;
 
     public VectorSlotTable Table { get; } = table;
+
+    /// <summary>
+    /// One keyword index per full-text property, by row ordinal, updated under the write lock together with <see cref="Table"/>,
+    /// so a reader never sees a record without its terms or terms without their record.
+    /// </summary>
+    public IReadOnlyDictionary<int, Hybrid.InvertedIndex> KeywordIndexes { get; } = fullTextOrdinals.ToDictionary(o => o, _ => new Hybrid.InvertedIndex());
 
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 

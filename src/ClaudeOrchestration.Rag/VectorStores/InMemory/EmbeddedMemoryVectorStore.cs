@@ -122,7 +122,9 @@ public sealed class EmbeddedMemoryVectorStore : VectorStore
 
     internal Hnsw.HnswIndexOptions Hnsw => _options.Hnsw;
 
-    internal EmbeddedMemoryCollectionState GetOrCreateState(string name, string signature, IReadOnlyList<VectorColumnSpec> columns)
+    internal Hybrid.HybridFusionMethod HybridFusion => _options.HybridFusion;
+
+    internal EmbeddedMemoryCollectionState GetOrCreateState(string name, string signature, IReadOnlyList<VectorColumnSpec> columns, IReadOnlyList<int> fullTextOrdinals)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_collections.TryGetValue(name, out var existing))
@@ -130,7 +132,7 @@ public sealed class EmbeddedMemoryVectorStore : VectorStore
             return existing;
         }
 
-        var created = new EmbeddedMemoryCollectionState(signature, new VectorSlotTable(columns, storesRows: true));
+        var created = new EmbeddedMemoryCollectionState(signature, new VectorSlotTable(columns, storesRows: true), fullTextOrdinals);
         var winner = _collections.GetOrAdd(name, created);
         if (!ReferenceEquals(winner, created))
         {

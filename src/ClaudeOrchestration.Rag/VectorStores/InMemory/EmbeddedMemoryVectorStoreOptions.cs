@@ -17,4 +17,7 @@ public sealed class EmbeddedMemoryVectorStoreOptions
     /// (other properties are searched exactly). Unfiltered searches of such properties are approximate; filtered ones stay exact.
     /// </summary>
     public HnswIndexOptions Hnsw { get; set; } = new();
+
+    /// <summary>How hybrid search fuses its keyword and vector candidates (internal: the quality benchmark compares them).</summary>
+    internal Hybrid.HybridFusionMethod HybridFusion { get; set; }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using System.Text;
+using ClaudeOrchestration.Rag.VectorStores.Hybrid;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -26,7 +27,7 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 /// <para>Thread-safe.</para>
 /// </remarks>
 #pragma warning disable CA1711 // "Collection" is MEVD's own name for this concept (VectorStoreCollection).
-public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class
@@ -39,7 +40,9 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     private readonly string _dataColumns;
     private readonly string _allColumns;
     private readonly string _upsertSql;
+    private readonly KeywordIndexTable[] _keywordIndexes;
     private volatile bool _schemaVerified;
+    private volatile bool _keywordIndexesVerified;
 
     internal EmbeddedSqliteCollection(EmbeddedSqliteVectorStore store, string name, CollectionModel model)
     {
@@ -66,6 +69,9 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             ? "DO NOTHING"
             : "DO UPDATE SET " + string.Join(", ", valueColumns.Select(c => $"{c} = excluded.{c}"));
         _upsertSql = $"INSERT INTO {_table} ({_allColumns}) VALUES ({parameters}) ON CONFLICT({_keyColumn}) {conflict};";
+        _keywordIndexes = [.. _binding.DataProperties
+            .Where(p => p.IsFullTextIndexed && p.Type == typeof(string))
+            .Select(p => new KeywordIndexTable(p, SqliteSql.KeywordIndexPrefix(name) + p.StorageName))];
     }
 
     /// <inheritdoc />
@@ -104,8 +110,10 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                 CheckSignature(signature);
             }
 
+            await EnsureKeywordIndexesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _schemaVerified = true;
+            _keywordIndexesVerified = true;
         }
         catch (SqliteException ex)
         {
@@ -121,6 +129,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
         _schemaVerified = false;
+        _keywordIndexesVerified = false;
         return _store.EnsureCollectionDeletedAsync(Name, cancellationToken);
     }
 
@@ -357,50 +366,62 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         _binding.ThrowIfIncludeVectorsUnsupported(options.IncludeVectors);
 
         var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(options);
-        var column = _binding.VectorColumnOf(vectorProperty);
-        var kind = _binding.ScoreKinds[column];
-        (string Sql, IReadOnlyList<object> Parameters)? filter = options.Filter is null ? null : SqliteFilterTranslator.Translate(options.Filter, _binding.Model);
         var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-
-        List<(object Key, double Score)> ranked;
-        try
-        {
-            var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
-            var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
-            ranked = cache.Read(table =>
-            {
-                List<(int Slot, double Score)> hits;
-                if (allowedKeys is null)
-                {
-                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, options.Skip, options.ScoreThreshold, default(AllSlots), filtered: false);
-                }
-                else
-                {
-                    var bitmap = SlotBitmap.Create(table.Count);
-                    foreach (var key in allowedKeys)
-                    {
-                        if (table.TryGetSlot(key, out var slot))
-                        {
-                            SlotBitmap.Set(bitmap, slot);
-                        }
-                    }
-
-                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, options.Skip, options.ScoreThreshold, new SlotBitmap(bitmap), filtered: true);
-                }
-
-                return hits.Select(h => (table.KeyAt(h.Slot), h.Score)).ToList();
-            });
-        }
-        catch (SqliteException ex)
-        {
-            throw _store.Wrap(ex, Name, nameof(SearchAsync));
-        }
-
+        var ranked = await RankByVectorAsync(query, vectorProperty, options.Filter, top, options.Skip, options.ScoreThreshold, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var records = await ReadByKeysAsync(ranked.Select(r => r.Key).ToList(), options.IncludeVectors, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var byKey = records.ToDictionary(r => r.Key, r => r.Record);
         foreach (var (key, score) in ranked)
         {
             // A record deleted between the scan and the read is skipped.
+            if (byKey.TryGetValue(key, out var record))
+            {
+                yield return new VectorSearchResult<TRecord>(record, score);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Two independent retrievals: the best <c>Skip + top</c> records by vector (exactly as <see cref="SearchAsync{TInput}"/>,
+    /// <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> applying to the vector score) and the best <c>Skip + top</c>
+    /// by SQLite FTS5's <c>bm25()</c> over the full-text property's keyword index (words of <paramref name="keywords"/>,
+    /// OR-ed; Porter-stemmed), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal rank fusion
+    /// (k = 60). The reported score is the fused score: higher is better, comparable only within one result list. The
+    /// full-text property is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property
+    /// declared <c>IsFullTextIndexed</c>. Its keyword index is an FTS5 table kept in step with the records by triggers, in the
+    /// same transaction as every write; <see cref="EnsureCollectionExistsAsync"/> builds it for a collection created before it existed.
+    /// </remarks>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
+        TInput searchValue,
+        ICollection<string> keywords,
+        int top,
+        HybridSearchOptions<TRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new HybridSearchOptions<TRecord>();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
+        _binding.ThrowIfIncludeVectorsUnsupported(options.IncludeVectors);
+
+        var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        var textProperty = _binding.Model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
+        var index = _keywordIndexes.First(k => ReferenceEquals(k.Property, textProperty));
+        var wanted = (int)Math.Min((long)top + options.Skip, int.MaxValue);
+        var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
+
+        var vector = await RankByVectorAsync(query, vectorProperty, options.Filter, wanted, 0, options.ScoreThreshold, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
+        var match = KeywordAnalyzer.ToFts5Query(keywords);
+        var keyword = match is null ? [] : await RankByKeywordsAsync(index, match, options.Filter, wanted, cancellationToken).ConfigureAwait(false);
+        var page = HybridFusion.Fuse(vector, keyword, _store.HybridFusion).Skip(options.Skip).Take(top).ToList();
+
+        var records = await ReadByKeysAsync(page.ConvertAll(r => r.Key), options.IncludeVectors, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
+        var byKey = records.ToDictionary(r => r.Key, r => r.Record);
+        foreach (var (key, score) in page)
+        {
+            // A record deleted between the ranking and the read is skipped.
             if (byKey.TryGetValue(key, out var record))
             {
                 yield return new VectorSearchResult<TRecord>(record, score);
@@ -416,6 +437,178 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
             : serviceType.IsInstanceOfType(this) ? this
             : null;
+    }
+
+    /// <summary>The best <paramref name="top"/> keys after <paramref name="skip"/> by vector score, best first.</summary>
+    private async Task<List<(object Key, double Score)>> RankByVectorAsync(
+        ReadOnlyMemory<float> query,
+        VectorPropertyModel vectorProperty,
+        Expression<Func<TRecord, bool>>? filterExpression,
+        int top,
+        int skip,
+        double? scoreThreshold,
+        string operation,
+        CancellationToken cancellationToken)
+    {
+        var column = _binding.VectorColumnOf(vectorProperty);
+        var kind = _binding.ScoreKinds[column];
+        (string Sql, IReadOnlyList<object> Parameters)? filter = filterExpression is null ? null : SqliteFilterTranslator.Translate(filterExpression, _binding.Model);
+        try
+        {
+            var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
+            var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
+            return cache.Read(table =>
+            {
+                List<(int Slot, double Score)> hits;
+                if (allowedKeys is null)
+                {
+                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, skip, scoreThreshold, default(AllSlots), filtered: false);
+                }
+                else
+                {
+                    var bitmap = SlotBitmap.Create(table.Count);
+                    foreach (var key in allowedKeys)
+                    {
+                        if (table.TryGetSlot(key, out var slot))
+                        {
+                            SlotBitmap.Set(bitmap, slot);
+                        }
+                    }
+
+                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, skip, scoreThreshold, new SlotBitmap(bitmap), filtered: true);
+                }
+
+                return hits.Select(h => (table.KeyAt(h.Slot), h.Score)).ToList();
+            });
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, operation);
+        }
+    }
+
+    /// <summary>Keyword-only ranking (FTS5 <c>bm25()</c> over the single full-text property), for the retrieval-quality benchmark.</summary>
+    internal async Task<List<(object Key, double Score)>> RankByKeywordsAsync(IEnumerable<string> keywords, int top, CancellationToken cancellationToken)
+    {
+        var match = KeywordAnalyzer.ToFts5Query(keywords);
+        return match is null ? [] : await RankByKeywordsAsync(_keywordIndexes.Single(), match, null, top, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The best <paramref name="top"/> keys by FTS5 <c>bm25()</c> (reported negated: higher is better), best first.</summary>
+    private async Task<List<(object Key, double Score)>> RankByKeywordsAsync(
+        KeywordIndexTable index,
+        string match,
+        Expression<Func<TRecord, bool>>? filterExpression,
+        int top,
+        CancellationToken cancellationToken)
+    {
+        (string Sql, IReadOnlyList<object> Parameters)? filter = filterExpression is null ? null : SqliteFilterTranslator.Translate(filterExpression, _binding.Model);
+        var fts = SqliteSql.Quote(index.Name);
+        var sql = new StringBuilder()
+            .Append("SELECT ").Append(_table).Append('.').Append(_keyColumn).Append(", m.score FROM (SELECT rowid AS rid, bm25(").Append(fts)
+            .Append(") AS score FROM ").Append(fts).Append(" WHERE ").Append(fts).Append(" MATCH @match");
+        if (filter is { } f)
+        {
+            sql.Append(" AND rowid IN (SELECT rowid FROM ").Append(_table).Append(" WHERE ").Append(f.Sql).Append(')');
+        }
+
+        sql.Append(" ORDER BY score LIMIT @top) AS m JOIN ").Append(_table).Append(" ON ").Append(_table).Append(".rowid = m.rid ORDER BY m.score, m.rid;");
+        var ranked = new List<(object Key, double Score)>(top);
+        try
+        {
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+            await VerifyKeywordIndexesAsync(connection, cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = sql.ToString();
+            _ = command.Parameters.AddWithValue("@match", match);
+            _ = command.Parameters.AddWithValue("@top", top);
+            if (filter is { } withFilter)
+            {
+                AddParameters(command, "@f", withFilter.Parameters);
+            }
+
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ranked.Add((SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!, -reader.GetDouble(1)));
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw _store.Wrap(ex, Name, nameof(HybridSearchAsync));
+        }
+
+        return ranked;
+    }
+
+    /// <summary>
+    /// Creates each missing keyword index (an external-content FTS5 table over the collection's table, and the triggers that
+    /// keep it in step inside every write's transaction). A collection that already holds records is indexed in the same
+    /// transaction: a crash leaves either no index (built again next time) or a complete one.
+    /// </summary>
+    private async Task EnsureKeywordIndexesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var index in _keywordIndexes)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @name;";
+            _ = command.Parameters.AddWithValue("@name", index.Name);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            command.Parameters.Clear();
+            command.CommandText = $"SELECT count(*) FROM {_table};";
+            var existing = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+            var fts = SqliteSql.Quote(index.Name);
+            var column = SqliteSql.Quote(index.Property.StorageName);
+            var trigger = (string suffix) => SqliteSql.Quote(index.Name + suffix);
+            command.CommandText =
+                $"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content={SqliteSql.Literal(Name)}, content_rowid='rowid', tokenize={SqliteSql.Literal(SqliteSql.KeywordTokenizer)});" +
+                $"CREATE TRIGGER {trigger("_ai")} AFTER INSERT ON {_table} BEGIN INSERT INTO {fts}(rowid, {column}) VALUES (new.rowid, new.{column}); END;" +
+                $"CREATE TRIGGER {trigger("_ad")} AFTER DELETE ON {_table} BEGIN INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.rowid, old.{column}); END;" +
+                $"CREATE TRIGGER {trigger("_au")} AFTER UPDATE OF {column} ON {_table} BEGIN " +
+                $"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.rowid, old.{column}); INSERT INTO {fts}(rowid, {column}) VALUES (new.rowid, new.{column}); END;";
+            _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (existing > 0)
+            {
+                EmbeddedSqliteVectorStore.LogKeywordIndexBuilding(_store.Logger, index.Property.StorageName, existing, Name);
+                command.CommandText = $"INSERT INTO {fts}({fts}) VALUES ('rebuild');";
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Checks once per collection object that the keyword indexes exist (a collection from an older version has none).</summary>
+    private async Task VerifyKeywordIndexesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        if (_keywordIndexesVerified)
+        {
+            return;
+        }
+
+        foreach (var index in _keywordIndexes)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @name;";
+            _ = command.Parameters.AddWithValue("@name", index.Name);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new VectorStoreException(
+                    $"Collection '{Name}' in '{_store.DatabasePath}' has no keyword index for '{index.Property.StorageName}' (it was created by an earlier version); " +
+                    "call EnsureCollectionExistsAsync once, which builds it from the stored records.")
+                {
+                    VectorStoreSystemName = EmbeddedSqliteVectorStore.SystemName,
+                    VectorStoreName = _store.DatabasePath,
+                    CollectionName = Name,
+                    OperationName = nameof(HybridSearchAsync),
+                };
+            }
+        }
+
+        _keywordIndexesVerified = true;
     }
 
     private string CreateTableSql()
@@ -626,4 +819,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             _ = command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}"), parameters[i]);
         }
     }
+
+    /// <summary>A full-text property and the FTS5 table that indexes it.</summary>
+    private sealed record KeywordIndexTable(DataPropertyModel Property, string Name);
 }

@@ -162,6 +162,25 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
+                // The keyword indexes (FTS5 virtual tables) first; their triggers go with the table.
+                command.CommandText = SqliteSql.SelectKeywordIndexes;
+                _ = command.Parameters.AddWithValue("@prefix", SqliteSql.KeywordIndexPrefix(name));
+                var keywordIndexes = new List<string>();
+                using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        keywordIndexes.Add(reader.GetString(0));
+                    }
+                }
+
+                command.Parameters.Clear();
+                foreach (var index in keywordIndexes)
+                {
+                    command.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(index)};";
+                    _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 command.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(name)};";
                 _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 if (await RegistryExistsAsync(connection, cancellationToken, transaction).ConfigureAwait(false))
@@ -315,6 +334,11 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Loaded {Count} vectors of collection '{Collection}' into memory.")]
     internal static partial void LogCacheLoaded(ILogger logger, int count, string collection);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Building the keyword index of property '{Property}' for the {Count} existing records of collection '{Collection}'.")]
+    internal static partial void LogKeywordIndexBuilding(ILogger logger, string property, long count, string collection);
+
+    internal Hybrid.HybridFusionMethod HybridFusion => _options.HybridFusion;
 
     private static async Task<bool> RegistryExistsAsync(SqliteConnection connection, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {

@@ -28,4 +28,7 @@ public sealed class EmbeddedSqliteVectorStoreOptions
     /// (first search). Unfiltered searches of such properties are approximate; filtered ones stay exact.
     /// </summary>
     public HnswIndexOptions Hnsw { get; set; } = new();
+
+    /// <summary>How hybrid search fuses its keyword and vector candidates (internal: the quality benchmark compares them).</summary>
+    internal Hybrid.HybridFusionMethod HybridFusion { get; set; }
 }

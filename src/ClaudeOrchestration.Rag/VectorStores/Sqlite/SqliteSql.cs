@@ -19,6 +19,19 @@ internal static class SqliteSql
 
     public const string RegistryExists = $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{RegistryTable}';";
 
+    /// <summary>The FTS5 tokenizer of keyword indexes: Unicode word splitting, case and diacritics folded, Porter stemming.</summary>
+    public const string KeywordTokenizer = "porter unicode61 remove_diacritics 2";
+
+    /// <summary>The virtual (FTS5) tables whose names start with <c>@prefix</c>.</summary>
+    public const string SelectKeywordIndexes =
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length(@prefix)) = @prefix AND sql LIKE 'CREATE VIRTUAL TABLE%';";
+
+    /// <summary>The name prefix of a collection's keyword index tables.</summary>
+    public static string KeywordIndexPrefix(string collection) => collection + "__fts_";
+
+    /// <summary>Quotes a string literal.</summary>
+    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     /// <summary>Most bound parameters used in one IN (...) list; SQLite's limit is 32766.</summary>
     public const int MaxInListParameters = 500;
 
