@@ -111,7 +111,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
                 }
             }
 
-            await using var command = new NpgsqlCommand(sql.ToString(), connection);
+            using var command = new NpgsqlCommand(sql.ToString(), connection);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -144,7 +144,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
         var records = await _store.RunAsync("get", Name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(
+            using var command = new NpgsqlCommand(
                 $"SELECT {SelectList(includeVectors)} FROM {_table} WHERE {Q(_model.KeyProperty)} = ANY(@keys)", connection);
             command.Parameters.Add(new NpgsqlParameter("keys", KeyArray(boxed)));
             return await ReadRecordsAsync(command, includeVectors, withScore: false, ct).ConfigureAwait(false);
@@ -183,8 +183,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         sql.Append(" LIMIT @top OFFSET @skip");
         var records = await _store.RunAsync("get by filter", Name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(sql.ToString(), connection);
-            command.Parameters.AddRange([.. parameters.Select(p => p.Clone())]);
+            using var command = new NpgsqlCommand(sql.ToString(), connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             command.Parameters.AddWithValue("top", top);
             command.Parameters.AddWithValue("skip", options.Skip);
             return await ReadRecordsAsync(command, options.IncludeVectors, withScore: false, ct).ConfigureAwait(false);
@@ -210,7 +210,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
         _ = await _store.RunAsync("delete", Name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"DELETE FROM {_table} WHERE {Q(_model.KeyProperty)} = ANY(@keys)", connection);
+            using var command = new NpgsqlCommand($"DELETE FROM {_table} WHERE {Q(_model.KeyProperty)} = ANY(@keys)", connection);
             command.Parameters.Add(new NpgsqlParameter("keys", KeyArray(boxed)));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -265,12 +265,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         _ = await _store.RunAsync("upsert", Name, async (connection, ct) =>
         {
             // NpgsqlBatch, not COPY: PGlite and some poolers break on COPY FROM STDIN. One transaction for the whole call.
-            await using var transaction = rows.Count > rowsPerStatement ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
+            using var transaction = rows.Count > rowsPerStatement ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
             for (var start = 0; start < rows.Count; start += rowsPerStatement)
             {
                 var count = Math.Min(rowsPerStatement, rows.Count - start);
                 var sql = new StringBuilder().Append("INSERT INTO ").Append(_table).Append(" (").Append(string.Join(", ", columns)).Append(") VALUES ");
-                await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+                using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
                 for (var r = 0; r < count; r++)
                 {
                     sql.Append(r == 0 ? "(" : ", (");
@@ -329,12 +329,12 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             if ((property.IndexKind ?? IndexKind.Hnsw) == IndexKind.Hnsw)
             {
                 // A session setting on a pooled connection; every search sets its own value first.
-                await using var set = new NpgsqlCommand(string.Create(CultureInfo.InvariantCulture, $"SET hnsw.ef_search = {Math.Min(efSearch, 1000)}"), connection);
+                using var set = new NpgsqlCommand(string.Create(CultureInfo.InvariantCulture, $"SET hnsw.ef_search = {Math.Min(efSearch, 1000)}"), connection);
                 _ = await set.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
-            await using var command = new NpgsqlCommand(sql.ToString(), connection);
-            command.Parameters.AddRange([.. parameters.Select(p => p.Clone())]);
+            using var command = new NpgsqlCommand(sql.ToString(), connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             command.Parameters.AddWithValue("query", new Vector(vector));
             command.Parameters.AddWithValue("top", top);
             command.Parameters.AddWithValue("skip", options.Skip);
@@ -393,8 +393,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             """;
         var results = await _store.RunAsync("hybrid search", Name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange([.. parameters.Select(p => p.Clone())]);
+            using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             command.Parameters.AddWithValue("query", new Vector(vector));
             command.Parameters.AddWithValue("keywords", string.Join(" or ", keywords.Where(k => !string.IsNullOrWhiteSpace(k))));
             command.Parameters.AddWithValue("candidates", candidates);
@@ -469,7 +469,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     private async Task<List<(TRecord Record, double Score)>> ReadRecordsAsync(NpgsqlCommand command, bool includeVectors, bool withScore, CancellationToken cancellationToken)
     {
         var results = new List<(TRecord, double)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var ordinal = 0;

@@ -97,11 +97,11 @@ public sealed partial class PostgresVectorStore : VectorStore
     {
         var names = await RunAsync("list collections", null, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(
+            using var command = new NpgsqlCommand(
                 "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = @schema AND udt_name = 'vector' ORDER BY table_name", connection);
             command.Parameters.AddWithValue("schema", Options.Schema);
             var result = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 result.Add(reader.GetString(0));
@@ -121,7 +121,7 @@ public sealed partial class PostgresVectorStore : VectorStore
         ValidateName(name);
         return RunAsync("collection exists", name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(
+            using var command = new NpgsqlCommand(
                 "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = @schema AND table_name = @name)", connection);
             command.Parameters.AddWithValue("schema", Options.Schema);
             command.Parameters.AddWithValue("name", name);
@@ -135,7 +135,7 @@ public sealed partial class PostgresVectorStore : VectorStore
         ValidateName(name);
         return RunAsync("delete collection", name, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"DROP TABLE IF EXISTS {Table(name)}", connection);
+            using var command = new NpgsqlCommand($"DROP TABLE IF EXISTS {Table(name)}", connection);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -157,7 +157,7 @@ public sealed partial class PostgresVectorStore : VectorStore
     public Task<string?> PingAsync(CancellationToken cancellationToken = default)
         => RunAsync("ping", null, async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", connection);
+            using var command = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", connection);
             return (string?)await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         }, cancellationToken, ensureExtension: false);
 
@@ -181,8 +181,11 @@ public sealed partial class PostgresVectorStore : VectorStore
             return await _pipeline.ExecuteAsync(
                 async token =>
                 {
-                    await using var connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-                    return await work(connection, token).ConfigureAwait(false);
+                    var connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+                    await using (connection.ConfigureAwait(false))
+                    {
+                        return await work(connection, token).ConfigureAwait(false);
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -261,7 +264,7 @@ public sealed partial class PostgresVectorStore : VectorStore
                 {
                     if (Options.CreateExtension)
                     {
-                        await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector", connection);
+                        using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector", connection);
                         _ = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                     }
 

@@ -62,13 +62,13 @@ public sealed class TestServer : IAsyncDisposable
         return server.StartAsync(cancellationToken);
     }
 
-    /// <summary>Starts PGlite (PostgreSQL 18 in WASM) with pgvector, in memory.</summary>
-    public static Task<TestServer> StartPgliteAsync(CancellationToken cancellationToken)
+    /// <summary>Starts PGlite (PostgreSQL 18 in WASM) with pgvector, in memory or persisting to <paramref name="dataDirectory"/>.</summary>
+    public static Task<TestServer> StartPgliteAsync(CancellationToken cancellationToken, string? dataDirectory = null)
     {
         var server = new TestServer("PGlite", FreePort(), "listening", port =>
         [
             Path.Combine("node_modules", "@electric-sql", "pglite-socket", "dist", "scripts", "server.js"),
-            "--db=memory://",
+            dataDirectory is null ? "--db=memory://" : $"--db={dataDirectory}",
             "--host=127.0.0.1",
             $"--port={port}",
             "--max-connections=32",
