@@ -16,6 +16,8 @@ public sealed class QdrantReplayTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static string J(string json) => json.Replace("ID1", Id1, StringComparison.Ordinal);
+
     [Fact]
     public async Task Lifecycle_EnsureUpsertSearchGetDelete_SendsOpenApiShapesAndParsesAnswers()
     {
@@ -24,17 +26,17 @@ public sealed class QdrantReplayTests
             .Expect("GET", "/collections/docs/exists", null, 200, """{"result":{"exists":false}""" + Ok)
             .Expect("PUT", "/collections/docs", """{"vectors":{"size":4,"distance":"Cosine"}}""", 200, """{"result":true""" + Ok)
             .Expect("PUT", "/collections/docs/points?wait=true",
-                $$"""{"points":[{"id":"{{Id1}}","vector":[1,0,0,0],"payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null}}]}""",
+                J("""{"points":[{"id":"ID1","vector":[1,0,0,0],"payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null}}]}"""),
                 200, """{"result":{"operation_id":0,"status":"completed"}""" + Ok)
             .Expect("POST", "/collections/docs/points/query",
                 """{"query":[1,0,0,0],"limit":2,"offset":0,"with_payload":true,"with_vector":false,"filter":{"must":[{"must":[{"key":"Category","match":{"value":"books"}}]},{"must":[{"key":"Rating","range":{"gte":4}}]}]}}""",
-                200, $$"""{"result":{"points":[{"id":"{{Id1}}","version":3,"score":0.99,"payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null}}]}""" + Ok)
-            .Expect("POST", "/collections/docs/points", $$"""{"ids":["{{Id1}}"],"with_payload":true,"with_vector":true}""",
-                200, $$"""{"result":[{"id":"{{Id1}}","payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null},"vector":[1,0,0,0]}]""" + Ok)
+                200, J("""{"result":{"points":[{"id":"ID1","version":3,"score":0.99,"payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null}}]}""") + Ok)
+            .Expect("POST", "/collections/docs/points", J("""{"ids":["ID1"],"with_payload":true,"with_vector":true}"""),
+                200, J("""{"result":[{"id":"ID1","payload":{"Category":"books","Rating":5,"Tags":["sf","classic"],"Title":null},"vector":[1,0,0,0]}]""") + Ok)
             .Expect("POST", "/collections/docs/points/scroll",
                 """{"limit":10,"with_payload":true,"with_vector":false,"filter":{"must":[{"key":"Tags","match":{"value":"classic"}}]}}""",
-                200, $$"""{"result":{"points":[{"id":"{{Id1}}","payload":{"Category":"books","Rating":5,"Tags":["sf","classic"]}}],"next_page_offset":null}""" + Ok)
-            .Expect("POST", "/collections/docs/points/delete?wait=true", $$"""{"points":["{{Id1}}"]}""", 200, """{"result":{"operation_id":1,"status":"completed"}""" + Ok);
+                200, J("""{"result":{"points":[{"id":"ID1","payload":{"Category":"books","Rating":5,"Tags":["sf","classic"]}}],"next_page_offset":null}""") + Ok)
+            .Expect("POST", "/collections/docs/points/delete?wait=true", J("""{"points":["ID1"]}"""), 200, """{"result":{"operation_id":1,"status":"completed"}""" + Ok);
         using var store = new QdrantVectorStore(new QdrantVectorStoreOptions { Endpoint = server.Endpoint, MaxRetryAttempts = 0 });
         var docs = store.GetCollection<Guid, Doc>("docs");
 
