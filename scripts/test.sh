@@ -8,6 +8,8 @@ cd "$root"
 # shellcheck source=scripts/tools.sh
 source "$root/scripts/tools.sh"
 install_test_tools
+trap stop_test_servers EXIT
+start_test_servers
 
 results="$root/artifacts/test-results"
 rm -rf "$results"

@@ -1,0 +1,25 @@
+using ClaudeOrchestration.Rag.Tests.VectorStores.Conformance;
+using Microsoft.Extensions.VectorData;
+
+namespace ClaudeOrchestration.Rag.Chroma.Tests;
+
+public sealed class ChromaStringKeyConformanceTests(ChromaServerFixture server) : VectorStoreConformanceTests<string>
+{
+    protected override Task<VectorStore> CreateStoreAsync() => Task.FromResult<VectorStore>(new ChromaVectorStore(server.Options()));
+
+    protected override string Key(int i) => $"key-{i}";
+}
+
+public sealed class ChromaGuidKeyConformanceTests(ChromaServerFixture server) : VectorStoreConformanceTests<Guid>
+{
+    protected override Task<VectorStore> CreateStoreAsync() => Task.FromResult<VectorStore>(new ChromaVectorStore(server.Options()));
+
+    protected override Guid Key(int i) => new(i, 7, 7, [1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+public sealed class ChromaLongKeyConformanceTests(ChromaServerFixture server) : VectorStoreConformanceTests<long>
+{
+    protected override Task<VectorStore> CreateStoreAsync() => Task.FromResult<VectorStore>(new ChromaVectorStore(server.Options()));
+
+    protected override long Key(int i) => 10_000_000_000L + i;
+}
