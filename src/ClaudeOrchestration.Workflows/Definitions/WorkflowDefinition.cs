@@ -7,7 +7,10 @@ namespace ClaudeOrchestration.Workflows.Definitions;
 /// A workflow: named inputs, a graph of nodes connected by <see cref="WorkflowNodeDefinition.DependsOn"/>, and named outputs.
 /// Build one with <see cref="WorkflowBuilder"/> or load one from JSON with <see cref="WorkflowDefinitionJson"/>; both validate it.
 /// </summary>
-/// <remarks>A definition is plain data: it serializes to JSON, is stored with every run, and names handlers by type only.</remarks>
+/// <remarks>
+/// Properties whose default is not the type's zero value are <c>set</c>, not <c>init</c>: the JSON source generator
+/// assigns every init-only property, so an absent <c>maxAttempts</c> would become 0 instead of 1.
+/// A definition is plain data: it serializes to JSON, is stored with every run, and names handlers by type only.</remarks>
 public sealed class WorkflowDefinition
 {
     /// <summary>The workflow's name (letters, digits, <c>_</c>, <c>-</c>, <c>.</c>).</summary>
@@ -17,16 +20,16 @@ public sealed class WorkflowDefinition
     public string? Description { get; init; }
 
     /// <summary>The definition's version; stored with each run. Default 1.</summary>
-    public int Version { get; init; } = 1;
+    public int Version { get; set; } = 1;
 
     /// <summary>The inputs a run takes; validated when a run starts.</summary>
-    public IReadOnlyList<WorkflowInputDefinition> Inputs { get; init; } = [];
+    public IReadOnlyList<WorkflowInputDefinition> Inputs { get; init => field = value ?? []; } = [];
 
     /// <summary>The nodes, in any order.</summary>
     public required IReadOnlyList<WorkflowNodeDefinition> Nodes { get; init; }
 
     /// <summary>Named outputs of the run: templates such as <c>${nodes.review.outputs.text}</c>.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> Outputs { get; init; } = new Dictionary<string, JsonNode?>();
+    public IReadOnlyDictionary<string, JsonNode?> Outputs { get; init => field = value ?? new Dictionary<string, JsonNode?>(); } = new Dictionary<string, JsonNode?>();
 
     /// <summary>Per-run limits (concurrency, deadline, budget); <see langword="null"/> uses the engine's defaults.</summary>
     public WorkflowLimits? Limits { get; init; }
@@ -39,10 +42,10 @@ public sealed class WorkflowInputDefinition
     public required string Name { get; init; }
 
     /// <summary>The input's type; values are checked against it when a run starts. Default <see cref="WorkflowValueType.String"/>.</summary>
-    public WorkflowValueType Type { get; init; } = WorkflowValueType.String;
+    public WorkflowValueType Type { get; set; } = WorkflowValueType.String;
 
     /// <summary>Whether a run must supply the input (unless it has a <see cref="Default"/>). Default <see langword="true"/>.</summary>
-    public bool Required { get; init; } = true;
+    public bool Required { get; set; } = true;
 
     /// <summary>The value used when a run does not supply one.</summary>
     public JsonNode? Default { get; init; }
@@ -90,10 +93,10 @@ public sealed class WorkflowNodeDefinition
     public string? Name { get; init; }
 
     /// <summary>Ids of sibling nodes that must finish before this one starts.</summary>
-    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public IReadOnlyList<string> DependsOn { get; init => field = value ?? []; } = [];
 
     /// <summary>The node's inputs; string values may hold <c>${...}</c> references resolved when the node starts.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> Inputs { get; init; } = new Dictionary<string, JsonNode?>();
+    public IReadOnlyDictionary<string, JsonNode?> Inputs { get; init => field = value ?? new Dictionary<string, JsonNode?>(); } = new Dictionary<string, JsonNode?>();
 
     /// <summary>A safe expression; when it is false the node is skipped (for example <c>[inputs.deploy] == true</c>).</summary>
     public string? When { get; init; }
@@ -102,26 +105,26 @@ public sealed class WorkflowNodeDefinition
     public WorkflowNodePolicy? Policy { get; init; }
 
     /// <summary>Child nodes: the branches of a <c>parallel</c> node, the body of a <c>loop</c>, the graph of an inline <c>subworkflow</c>.</summary>
-    public IReadOnlyList<WorkflowNodeDefinition> Nodes { get; init; } = [];
+    public IReadOnlyList<WorkflowNodeDefinition> Nodes { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Retry, timeout and error handling for one node.</summary>
 public sealed class WorkflowNodePolicy
 {
     /// <summary>Attempts in all, including the first. Default 1 (no retry).</summary>
-    public int MaxAttempts { get; init; } = 1;
+    public int MaxAttempts { get; set; } = 1;
 
     /// <summary>The delay before the first retry; later ones grow by <see cref="BackoffFactor"/>. Default 1 second.</summary>
-    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The factor each retry delay grows by (exponential backoff). Default 2.</summary>
-    public double BackoffFactor { get; init; } = 2.0;
+    public double BackoffFactor { get; set; } = 2.0;
 
     /// <summary>The longest delay between attempts. Default 1 minute.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Whether retry delays are randomised (decorrelated jitter). Default <see langword="true"/>.</summary>
-    public bool Jitter { get; init; } = true;
+    public bool Jitter { get; set; } = true;
 
     /// <summary>How long one attempt may take; <see langword="null"/> for no limit.</summary>
     public TimeSpan? Timeout { get; init; }

@@ -439,7 +439,7 @@ internal static partial class WorkflowValidator
         node.Inputs.TryGetValue(name, out var v) && v is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null;
 
     internal static int? GetInt(WorkflowNodeDefinition node, string name) =>
-        node.Inputs.TryGetValue(name, out var v) && v is JsonValue n && n.GetValueKind() == JsonValueKind.Number && n.GetValue<JsonElement>().TryGetInt32(out var i) ? i : null;
+        node.Inputs.TryGetValue(name, out var v) && v is JsonValue n && n.GetValueKind() == JsonValueKind.Number && WorkflowTemplate.ToElement(n).TryGetInt32(out var i) ? i : null;
 
     internal static string Join(string? parent, string id) => parent is null ? id : $"{parent}/{id}";
 

@@ -174,6 +174,9 @@ internal sealed class Scope
 
     public ConcurrentDictionary<string, WorkflowNodeRecord> Nodes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Ids of the scope's completed nodes in the order they completed (for any/first-N barriers).</summary>
+    public ConcurrentQueue<string> CompletionOrder { get; } = new();
+
     public JsonNode? Resolve(string path)
     {
         var segments = path.Split('.');

@@ -34,7 +34,7 @@ public sealed partial class WorkflowEngine
         var needed = mode switch
         {
             "any" => 1,
-            "first" => inputs["count"]!.GetValue<int>(),
+            "first" => WorkflowTemplate.ToElement((JsonValue)inputs["count"]!).GetInt32(),
             _ => node.Nodes.Count,
         };
         var branches = new Scope { Run = run, Parent = scope, Prefix = path + "/" };
@@ -43,13 +43,11 @@ public sealed partial class WorkflowEngine
 
         var results = new JsonObject();
         var completed = new JsonArray();
-        foreach (var child in node.Nodes)
+        // The barrier's winners: the first N to complete (all of them in 'all' mode).
+        foreach (var id in branches.CompletionOrder.Take(needed))
         {
-            if (branches.Nodes.TryGetValue(child.Id, out var record) && record.Status == WorkflowNodeStatus.Completed)
-            {
-                results[child.Id] = ToJson(record.Outputs);
-                completed.Add((JsonNode)JsonValue.Create(child.Id));
-            }
+            results[id] = ToJson(branches.Nodes[id].Outputs);
+            completed.Add((JsonNode)JsonValue.Create(id));
         }
 
         if (completed.Count < needed)
@@ -64,7 +62,7 @@ public sealed partial class WorkflowEngine
         RunState run, Scope scope, WorkflowNodeDefinition node, string path, Dictionary<string, JsonNode?> inputs, CancellationToken cancellationToken)
     {
         PublishStarted(run, path, node.Type);
-        var max = inputs["maxIterations"]!.GetValue<int>();
+        var max = WorkflowTemplate.ToElement((JsonValue)inputs["maxIterations"]!).GetInt32();
         if (max > _options.MaxLoopIterations)
         {
             throw new WorkflowNodeException($"loop '{path}' asks for {max} iterations; the engine allows {_options.MaxLoopIterations} (WorkflowEngineOptions.MaxLoopIterations)") { Transient = false };

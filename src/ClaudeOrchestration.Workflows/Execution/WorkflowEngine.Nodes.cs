@@ -86,6 +86,7 @@ public sealed partial class WorkflowEngine
             if (record.Status == WorkflowNodeStatus.Completed)
             {
                 completed++;
+                scope.CompletionOrder.Enqueue(id);
                 if (stopAfterCompleted is { } target && completed >= target && !stopping)
                 {
                     stopping = true;

@@ -189,7 +189,7 @@ internal static class WorkflowExpression
             return null;
         }
 
-        var element = value.GetValue<JsonElement>();
+        var element = WorkflowTemplate.ToElement(value);
         return element.ValueKind switch
         {
             JsonValueKind.String => element.GetString(),

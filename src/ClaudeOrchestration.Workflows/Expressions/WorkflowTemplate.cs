@@ -149,12 +149,24 @@ internal static class WorkflowTemplate
         Definitions.WorkflowValueType.String => value is JsonValue s && s.GetValueKind() == JsonValueKind.String,
         Definitions.WorkflowValueType.Number => value is JsonValue n && n.GetValueKind() == JsonValueKind.Number,
         Definitions.WorkflowValueType.Integer => value is JsonValue i && i.GetValueKind() == JsonValueKind.Number
-            && i.GetValue<JsonElement>().TryGetInt64(out _),
+            && ToElement(i).TryGetInt64(out _),
         Definitions.WorkflowValueType.Boolean => value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False,
         Definitions.WorkflowValueType.Object => value is JsonObject,
         Definitions.WorkflowValueType.Array => value is JsonArray,
         _ => false,
     };
+
+    /// <summary>A JSON value as a <see cref="JsonElement"/>, whether it was parsed or created from a .NET value.</summary>
+    public static JsonElement ToElement(JsonValue value)
+    {
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return element;
+        }
+
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return document.RootElement.Clone();
+    }
 
     /// <summary>A short description of a value's JSON type for error messages.</summary>
     public static string KindOf(JsonNode? value) => value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant();

@@ -101,11 +101,11 @@ public sealed class WorkflowNodeContext
 
     /// <summary>An integer input, or <see langword="null"/>.</summary>
     public int? GetInt32(string name) => Inputs.TryGetValue(name, out var value) && value is JsonValue n
-        && n.GetValueKind() == JsonValueKind.Number && n.GetValue<JsonElement>().TryGetInt32(out var i) ? i : null;
+        && n.GetValueKind() == JsonValueKind.Number && Expressions.WorkflowTemplate.ToElement(n).TryGetInt32(out var i) ? i : null;
 
     /// <summary>A number input, or <see langword="null"/>.</summary>
     public decimal? GetDecimal(string name) => Inputs.TryGetValue(name, out var value) && value is JsonValue n
-        && n.GetValueKind() == JsonValueKind.Number && n.GetValue<JsonElement>().TryGetDecimal(out var d) ? d : null;
+        && n.GetValueKind() == JsonValueKind.Number && Expressions.WorkflowTemplate.ToElement(n).TryGetDecimal(out var d) ? d : null;
 
     /// <summary>A boolean input, or <see langword="null"/>.</summary>
     public bool? GetBoolean(string name) => Inputs.TryGetValue(name, out var value) && value is JsonValue b
