@@ -134,15 +134,20 @@ internal static partial class WorkflowValidator
             var node = nodes[i];
             var nodePath = Join(parentPath, node.Id);
             var nodeJson = $"{jsonPath}[{i}]";
-            var visible = new HashSet<string>(visibleFromParent, StringComparer.Ordinal);
-            AddUpstream(nodes, byId, node, visible);
+            // Computed only for nodes that read other nodes: eagerly it would make a long chain O(n²) to validate.
+            var visible = new Lazy<HashSet<string>>(() =>
+            {
+                var set = new HashSet<string>(visibleFromParent, StringComparer.Ordinal);
+                AddUpstream(nodes, byId, node, set);
+                return set;
+            }, LazyThreadSafetyMode.None);
             ValidateNode(context, node, nodes, byId, nodeJson, nodePath, visible, inLoop, depth);
         }
     }
 
     private static void ValidateNode(
         Context context, WorkflowNodeDefinition node, IReadOnlyList<WorkflowNodeDefinition> siblings, Dictionary<string, int> byId,
-        string nodeJson, string nodePath, HashSet<string> visible, bool inLoop, int depth)
+        string nodeJson, string nodePath, Lazy<HashSet<string>> visible, bool inLoop, int depth)
     {
         var errors = context.Errors;
         if (!context.Types.TryGetInputs(node.Type, out var specs))
@@ -170,11 +175,15 @@ internal static partial class WorkflowValidator
             if (spec is { IsExpression: true })
             {
                 CheckExpression(context, value is JsonValue ev && ev.GetValueKind() == JsonValueKind.String ? ev.GetValue<string>() : null,
-                    $"{nodeJson}.inputs.{name}", nodePath, visible, inLoop || node.Type == WorkflowNodeTypes.Loop);
+                    $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inLoop || node.Type == WorkflowNodeTypes.Loop);
             }
             else
             {
-                CheckReferences(context, value, $"{nodeJson}.inputs.{name}", nodePath, visible, inLoop);
+                if (WorkflowTemplate.HasReferences(value))
+                {
+                    CheckReferences(context, value, $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inLoop);
+                }
+
                 if (spec is not null && value is not null && !WorkflowTemplate.HasReferences(value) && !WorkflowTemplate.IsOfType(value, spec.Type))
                 {
                     errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.{name}", Message = $"the input '{name}' is {WorkflowTemplate.KindOf(value)}, not {spec.Type}" });
@@ -184,7 +193,7 @@ internal static partial class WorkflowValidator
 
         if (node.When is not null)
         {
-            CheckExpression(context, node.When, $"{nodeJson}.when", nodePath, visible, inLoop);
+            CheckExpression(context, node.When, $"{nodeJson}.when", nodePath, visible.Value, inLoop);
         }
 
         if (node.Policy is { } policy)
@@ -220,7 +229,7 @@ internal static partial class WorkflowValidator
                     errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.count", Message = $"mode 'first' needs a count between 1 and {node.Nodes.Count}" });
                 }
 
-                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible, inLoop, depth + 1);
+                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inLoop, depth + 1);
                 break;
             case WorkflowNodeTypes.Loop:
                 RequireChildren(context, node, nodeJson, nodePath);
@@ -240,7 +249,7 @@ internal static partial class WorkflowValidator
                     errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.maxIterations", Message = "maxIterations must be an integer of at least 1" });
                 }
 
-                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible, inLoop: true, depth + 1);
+                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inLoop: true, depth + 1);
                 break;
             case WorkflowNodeTypes.Conditional:
                 foreach (var branch in new[] { "then", "else" })
