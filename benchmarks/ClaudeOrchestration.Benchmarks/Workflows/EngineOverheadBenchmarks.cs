@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Agents.AI.Workflows;
 using ClaudeOrchestration.Workflows.Definitions;
+using MafWorkflow = Microsoft.Agents.AI.Workflows.Workflow;
+using MafWorkflowBuilder = Microsoft.Agents.AI.Workflows.WorkflowBuilder;
+using WorkflowBuilder = ClaudeOrchestration.Workflows.Definitions.WorkflowBuilder;
 using ClaudeOrchestration.Workflows.Execution;
 using ClaudeOrchestration.Workflows.Nodes;
 using ClaudeOrchestration.Workflows.Persistence;
@@ -11,7 +15,10 @@ namespace ClaudeOrchestration.Benchmarks.Workflows;
 /// Per-node engine overhead: a 1,000-node chain and a 1,000-wide fan-out/fan-in of no-op nodes, with the in-memory
 /// store and with a SQLite checkpoint per node. Divide the mean by 1,000 (1,002 for the fan-out) for the per-node cost.
 /// </summary>
-/// <remarks>The side-by-side run against MAF Workflows (Microsoft.Agents.AI.Workflows 1.28.0) is still to be added.</remarks>
+/// <remarks>
+/// Side by side with MAF Workflows (Microsoft.Agents.AI.Workflows 1.28.0): the same graphs of function executors,
+/// run in process without checkpoints (the SqliteCheckpoints parameter does not apply to the MAF rows).
+/// </remarks>
 [MemoryDiagnoser]
 public class EngineOverheadBenchmarks
 {
@@ -20,6 +27,8 @@ public class EngineOverheadBenchmarks
     private WorkflowDefinition _chain = null!;
     private WorkflowDefinition _fanOut = null!;
     private string _directory = null!;
+    private MafWorkflow _mafChain = null!;
+    private MafWorkflow _mafFanOut = null!;
 
     [Params(false, true)]
     public bool SqliteCheckpoints { get; set; }
@@ -50,6 +59,33 @@ public class EngineOverheadBenchmarks
 
         _fanOut = fan.Node("join", "noop", n => n.DependsOn(ids)).Build();
         _directory = Directory.CreateTempSubdirectory("workflow-bench-").FullName;
+
+        var mafChain = Enumerable.Range(0, Nodes).Select(i => ((Func<int, int>)(x => x)).BindAsExecutor($"n{i}")).ToList();
+        var chainBuilder = new MafWorkflowBuilder(mafChain[0]);
+        for (var i = 1; i < Nodes; i++)
+        {
+            chainBuilder.AddEdge(mafChain[i - 1], mafChain[i]);
+        }
+
+        _mafChain = chainBuilder.WithOutputFrom(mafChain[^1]).Build();
+        var start = ((Func<int, int>)(x => x)).BindAsExecutor("start");
+        var workers = Enumerable.Range(0, Nodes).Select(i => ((Func<int, int>)(x => x)).BindAsExecutor($"w{i}")).ToList();
+        var join = ((Func<int, int>)(x => x)).BindAsExecutor("join");
+        _mafFanOut = new MafWorkflowBuilder(start).AddFanOutEdge(start, workers).AddFanInBarrierEdge(workers, join).WithOutputFrom(join).Build();
+    }
+
+    [Benchmark]
+    public async Task<RunStatus> MafChain1000()
+    {
+        await using var run = await InProcessExecution.RunAsync(_mafChain, 1);
+        return await run.GetStatusAsync();
+    }
+
+    [Benchmark]
+    public async Task<RunStatus> MafFanOut1000()
+    {
+        await using var run = await InProcessExecution.RunAsync(_mafFanOut, 1);
+        return await run.GetStatusAsync();
     }
 
     [GlobalCleanup]
