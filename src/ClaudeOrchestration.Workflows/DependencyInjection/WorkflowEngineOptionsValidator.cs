@@ -1,0 +1,62 @@
+using ClaudeOrchestration.Workflows.Definitions;
+using ClaudeOrchestration.Workflows.Execution;
+using ClaudeOrchestration.Workflows.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ClaudeOrchestration.Workflows.DependencyInjection;
+
+/// <summary>Checks <see cref="WorkflowEngineOptions"/> at start-up with messages that say how to fix a value.</summary>
+internal sealed class WorkflowEngineOptionsValidator : IValidateOptions<WorkflowEngineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkflowEngineOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxConcurrency < 1)
+        {
+            failures.Add($"{WorkflowEngineOptions.SectionName}:MaxConcurrency is {options.MaxConcurrency}; set it to 1 or more.");
+        }
+
+        if (options.MaxLoopIterations < 1)
+        {
+            failures.Add($"{WorkflowEngineOptions.SectionName}:MaxLoopIterations is {options.MaxLoopIterations}; set it to 1 or more.");
+        }
+
+        if (options.DefaultApprovalTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{WorkflowEngineOptions.SectionName}:DefaultApprovalTimeout is {timeout}; set a positive duration, or leave it empty to wait forever.");
+        }
+
+        if (!Enum.IsDefined(options.Storage))
+        {
+            failures.Add($"{WorkflowEngineOptions.SectionName}:Storage is {options.Storage}; use Sqlite or InMemory.");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>A definition added with <c>AddWorkflowDefinition</c>.</summary>
+internal sealed record WorkflowDefinitionRegistration(WorkflowDefinition Definition);
+
+/// <summary>Resumes unfinished runs at start-up (when asked) and stops active runs, resumable, at shut-down.</summary>
+internal sealed class WorkflowEngineHostedService(WorkflowEngine engine, IWorkflowRunStore store, IOptions<WorkflowEngineOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.ResumeOnStart)
+        {
+            return;
+        }
+
+        foreach (var status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForApproval })
+        {
+            foreach (var run in await store.ListRunsAsync(status, cancellationToken).ConfigureAwait(false))
+            {
+                await engine.ResumeAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync().ConfigureAwait(false);
+}

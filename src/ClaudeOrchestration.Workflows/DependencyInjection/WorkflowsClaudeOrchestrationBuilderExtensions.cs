@@ -1,0 +1,133 @@
+using System.Diagnostics.CodeAnalysis;
+using ClaudeOrchestration.Rag;
+using ClaudeOrchestration.Workflows.Definitions;
+using ClaudeOrchestration.Workflows.DependencyInjection;
+using ClaudeOrchestration.Workflows.Execution;
+using ClaudeOrchestration.Workflows.Nodes;
+using ClaudeOrchestration.Workflows.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the workflow engine: <c>services.AddClaudeOrchestration().AddWorkflows(o =&gt; ...)</c>.</summary>
+public static class WorkflowsClaudeOrchestrationBuilderExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IWorkflowEngine"/> (<see cref="WorkflowEngine"/>), the built-in node handlers
+    /// (<c>claude_code</c>, <c>rag_query</c>, <c>context_update</c>), the in-process <see cref="IWorkflowNodeDispatcher"/>,
+    /// an <see cref="IWorkflowCatalog"/>, and the run store (SQLite <c>workflows.db</c> next to the RAG files, or in
+    /// memory). <see cref="WorkflowEngineOptions"/> are validated when the host starts.
+    /// </summary>
+    /// <remarks>Every registration is <c>TryAdd</c>: register your own store or dispatcher and yours is used; calling twice registers nothing twice.</remarks>
+    /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
+    /// <param name="configure">Sets options in code, applied after configuration binding.</param>
+    /// <returns>The same builder.</returns>
+    public static IClaudeOrchestrationBuilder AddWorkflows(this IClaudeOrchestrationBuilder builder, Action<WorkflowEngineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<WorkflowEngineOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        AddServices(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Registers the workflow engine like <see cref="AddWorkflows(IClaudeOrchestrationBuilder, Action{WorkflowEngineOptions}?)"/>, binding options from <paramref name="configuration"/>.</summary>
+    /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
+    /// <param name="configuration">The section holding the options (for example <c>ClaudeOrchestration:Workflows</c>).</param>
+    /// <param name="configure">Sets options in code, applied after binding.</param>
+    /// <returns>The same builder.</returns>
+    public static IClaudeOrchestrationBuilder AddWorkflows(this IClaudeOrchestrationBuilder builder, IConfiguration configuration, Action<WorkflowEngineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = builder.Services.AddOptions<WorkflowEngineOptions>().Bind(configuration);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        AddServices(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Registers a handler for a custom node type (for example <c>dify</c>); definitions may then use the type.</summary>
+    /// <typeparam name="THandler">The handler; a singleton.</typeparam>
+    /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
+    /// <returns>The same builder.</returns>
+    public static IClaudeOrchestrationBuilder AddWorkflowNodeHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IClaudeOrchestrationBuilder builder)
+        where THandler : WorkflowNodeHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>Adds a definition to the catalog, so <c>subworkflow</c> nodes can name it.</summary>
+    /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
+    /// <param name="definition">The definition.</param>
+    /// <returns>The same builder.</returns>
+    public static IClaudeOrchestrationBuilder AddWorkflowDefinition(this IClaudeOrchestrationBuilder builder, WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(definition);
+        builder.Services.AddSingleton(new WorkflowDefinitionRegistration(definition));
+        return builder;
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddOptions<WorkflowEngineOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowEngineOptions>, WorkflowEngineOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, ClaudeCodeNodeHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, RagQueryNodeHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, ContextUpdateNodeHandler>());
+        services.TryAddSingleton<IWorkflowNodeDispatcher>(sp => new LocalWorkflowNodeDispatcher(sp.GetServices<WorkflowNodeHandler>()));
+        services.TryAddSingleton<IWorkflowCatalog>(sp =>
+        {
+            var catalog = new InMemoryWorkflowCatalog();
+            foreach (var registration in sp.GetServices<WorkflowDefinitionRegistration>())
+            {
+                catalog.Add(registration.Definition);
+            }
+
+            return catalog;
+        });
+        services.TryAddSingleton<IWorkflowRunStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WorkflowEngineOptions>>().Value;
+            if (options.Storage == WorkflowStorage.InMemory)
+            {
+                return new InMemoryWorkflowRunStore();
+            }
+
+            var path = options.DatabasePath;
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                var rag = sp.GetService<IOptions<RagOptions>>()?.Value ?? new RagOptions();
+                path = Path.Combine(rag.ResolveDataDirectory(), "workflows.db");
+            }
+
+            return new SqliteWorkflowRunStore(path);
+        });
+        services.TryAddSingleton(sp => new WorkflowEngine(
+            sp.GetRequiredService<IWorkflowRunStore>(),
+            sp.GetServices<WorkflowNodeHandler>(),
+            sp.GetRequiredService<IOptions<WorkflowEngineOptions>>(),
+            sp,
+            sp.GetRequiredService<IWorkflowNodeDispatcher>(),
+            sp.GetRequiredService<IWorkflowCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<WorkflowEngine>>()));
+        services.TryAddSingleton<IWorkflowEngine>(sp => sp.GetRequiredService<WorkflowEngine>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowEngineHostedService>());
+    }
+}

@@ -1,0 +1,38 @@
+using ClaudeOrchestration.Workflows.Execution;
+
+namespace ClaudeOrchestration.Workflows.Persistence;
+
+/// <summary>
+/// Where runs, node checkpoints and approval requests are kept. The engine writes a node's record when the node
+/// completes, fails or is skipped (the checkpoint), and reads them back to resume a run.
+/// </summary>
+/// <remarks>Implementations must be safe to call concurrently; a write must be durable when its task completes.</remarks>
+public interface IWorkflowRunStore
+{
+    /// <summary>Creates a run; throws when the id exists.</summary>
+    Task CreateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a run's record (status, error, outputs).</summary>
+    Task UpdateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>A run, or <see langword="null"/>.</summary>
+    Task<WorkflowRunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs with a status (all when <see langword="null"/>), newest first.</summary>
+    Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(WorkflowRunStatus? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes (inserts or replaces) a node's checkpoint.</summary>
+    Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default);
+
+    /// <summary>Every node checkpoint of a run.</summary>
+    Task<IReadOnlyList<WorkflowNodeRecord>> GetNodesAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes (inserts or replaces) an approval request or decision.</summary>
+    Task SaveApprovalAsync(WorkflowApprovalRecord approval, CancellationToken cancellationToken = default);
+
+    /// <summary>An approval request, or <see langword="null"/>.</summary>
+    Task<WorkflowApprovalRecord?> GetApprovalAsync(string runId, string nodePath, CancellationToken cancellationToken = default);
+
+    /// <summary>Approval requests without a decision, of one run or of all runs.</summary>
+    Task<IReadOnlyList<WorkflowApprovalRecord>> GetPendingApprovalsAsync(string? runId = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using ClaudeOrchestration.Workflows.Execution;
+
+namespace ClaudeOrchestration.Workflows.Persistence;
+
+/// <summary>A run store in process memory: nothing survives the process. For tests and throw-away runs.</summary>
+public sealed class InMemoryWorkflowRunStore : IWorkflowRunStore
+{
+    private readonly ConcurrentDictionary<string, WorkflowRunRecord> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, WorkflowNodeRecord>> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, string), WorkflowApprovalRecord> _approvals = new();
+
+    /// <inheritdoc />
+    public Task CreateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return _runs.TryAdd(run.RunId, run) ? Task.CompletedTask : throw new WorkflowException($"A run with id '{run.RunId}' exists.");
+    }
+
+    /// <inheritdoc />
+    public Task UpdateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _runs[run.RunId] = run;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkflowRunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_runs.GetValueOrDefault(runId));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(WorkflowRunStatus? status = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WorkflowRunRecord>>(_runs.Values.Where(r => status is null || r.Status == status).OrderByDescending(r => r.CreatedAt).ToList());
+
+    /// <inheritdoc />
+    public Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        _nodes.GetOrAdd(runId, _ => new(StringComparer.Ordinal))[node.NodePath] = node;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WorkflowNodeRecord>> GetNodesAsync(string runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WorkflowNodeRecord>>(_nodes.TryGetValue(runId, out var nodes) ? nodes.Values.ToList() : []);
+
+    /// <inheritdoc />
+    public Task SaveApprovalAsync(WorkflowApprovalRecord approval, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        _approvals[(approval.RunId, approval.NodePath)] = approval;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkflowApprovalRecord?> GetApprovalAsync(string runId, string nodePath, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_approvals.GetValueOrDefault((runId, nodePath)));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WorkflowApprovalRecord>> GetPendingApprovalsAsync(string? runId = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WorkflowApprovalRecord>>(
+            _approvals.Values.Where(a => a.Decision is null && (runId is null || a.RunId == runId)).OrderBy(a => a.RequestedAt).ToList());
+}
