@@ -234,12 +234,21 @@ internal sealed class KnowledgeCollectionInfo
 [JsonSerializable(typeof(double?))]
 internal sealed partial class McpContractsJsonContext : JsonSerializerContext
 {
+    // Lazy: a static initializer here could run before the generated Default is set.
+    private static readonly Lazy<JsonSerializerOptions> LazyToolOptions = new(CreateToolOptions);
+
     /// <summary>The SDK's options with the suite's contracts first: what tools bind arguments and build schemas with.</summary>
-    public static JsonSerializerOptions ToolSerializerOptions { get; } = CreateToolOptions();
+    public static JsonSerializerOptions ToolSerializerOptions => LazyToolOptions.Value;
 
     private static JsonSerializerOptions CreateToolOptions()
     {
-        var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
+        // The generated metadata takes naming from the options it is used with, so these must repeat the context's settings
+        // (the SDK's own types name their properties explicitly and are unaffected).
+        var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
         options.TypeInfoResolverChain.Insert(0, Default);
         options.MakeReadOnly();
         return options;
