@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Threading.Channels;
 using ClaudeOrchestration.Mcp.Server;
 using ClaudeOrchestration.Rag;
 using ClaudeOrchestration.TestUtilities;
@@ -33,12 +34,16 @@ internal sealed class McpTestHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
+    /// <summary>The names of tool calls the server has finished (returned, failed or cancelled), in order: a sync point for tests.</summary>
+    public ChannelReader<string> CompletedCalls { get; private init; } = null!;
+
     public static async Task<McpTestHost> StartAsync(Action<ClaudeOrchestrationMcpOptions>? configure = null, string? protocolVersion = null, CancellationToken cancellationToken = default)
     {
         var cli = await OfflineCliFixture.StartAsync(cancellationToken: cancellationToken);
         Directory.CreateDirectory(cli.WorkingDirectory);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        var completed = Channel.CreateUnbounded<string>();
         var pipes = (ClientToServer: new Pipe(), ServerToClient: new Pipe());
         builder.Services
             .AddClaudeOrchestration(o =>
@@ -55,10 +60,21 @@ internal sealed class McpTestHost : IAsyncDisposable
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "test", Version = "1.0.0" })
             .WithStreamServerTransport(pipes.ClientToServer.Reader.AsStream(), pipes.ServerToClient.Writer.AsStream())
-            .WithClaudeOrchestrationTools(configure);
+            .WithClaudeOrchestrationTools(configure)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+            {
+                try
+                {
+                    return await next(context, cancellationToken);
+                }
+                finally
+                {
+                    completed.Writer.TryWrite(context.Params?.Name ?? string.Empty);
+                }
+            }));
 
         var host = builder.Build();
-        var result = new McpTestHost(cli, host);
+        var result = new McpTestHost(cli, host) { CompletedCalls = completed.Reader };
         try
         {
             await host.StartAsync(cancellationToken);
