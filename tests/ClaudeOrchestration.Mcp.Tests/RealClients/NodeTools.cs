@@ -16,7 +16,8 @@ internal static class NodeTools
     public static string InspectorCli => Existing(Path.Combine(NodeDirectory, "node_modules", "@modelcontextprotocol", "inspector-cli", "build", "index.js"));
 
     /// <summary>Runs <c>node script args</c> to completion (no shell) and returns exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string script, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string script, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(Node22)
         {
@@ -36,6 +37,11 @@ internal static class NodeTools
         foreach (var name in startInfo.Environment.Keys.Where(OfflineCliFixture.IsInheritedClaudeVariable).ToArray())
         {
             startInfo.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         using var process = new Process { StartInfo = startInfo };
