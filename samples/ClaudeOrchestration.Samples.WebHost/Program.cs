@@ -2,7 +2,6 @@
 // and cancel delegations. Loopback by default; a bearer token is required whenever it listens beyond loopback (it refuses
 // to start otherwise) and whenever one is configured; only loopback Host headers are accepted (DNS-rebinding protection)
 // unless AllowedHosts says otherwise. Without ANTHROPIC_API_KEY the agents run against a local scripted Messages API.
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using ClaudeOrchestration;
 using ClaudeOrchestration.Mcp.Server;
@@ -47,7 +46,12 @@ builder.Services
     .WithHttpTransport(o => o.Stateless = false)
     .WithClaudeOrchestrationTools(builder.Configuration.GetSection(ClaudeOrchestrationMcpOptions.SectionName));
 builder.Services.AddSingleton<Delegations>();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebHostJson.Default));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    // Generated metadata takes its naming from the options it is used with: repeat the context's snake_case here.
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebHostJson.Default);
+});
 
 var app = builder.Build();
 app.UseHostFiltering();
@@ -76,7 +80,7 @@ api.MapGet("/", (Delegations delegations) => Results.Ok(delegations.All()));
 api.MapGet("/{id}", (string id, Delegations delegations) => delegations.Find(id) is { } state ? Results.Ok(state) : Results.NotFound());
 api.MapGet("/{id}/events", (string id, Delegations delegations, CancellationToken cancellationToken) =>
     delegations.Events(id, cancellationToken) is { } events
-        ? (IResult)TypedResults.ServerSentEvents(Sse(events), eventType: "delegation")
+        ? (IResult)TypedResults.ServerSentEvents(events, eventType: "delegation")
         : Results.NotFound());
 api.MapPost("/{id}/cancel", (string id, Delegations delegations) => delegations.Cancel(id) ? Results.Accepted() : Results.NotFound());
 
@@ -88,11 +92,3 @@ if (messages is not null)
 
 Console.WriteLine($"listening on {app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}");
 await app.WaitForShutdownAsync();
-
-static async IAsyncEnumerable<SseItem<string>> Sse(IAsyncEnumerable<DelegationEvent> events)
-{
-    await foreach (var item in events)
-    {
-        yield return new SseItem<string>(JsonSerializer.Serialize(item, WebHostJson.Default.DelegationEvent), item.Status);
-    }
-}

@@ -109,6 +109,30 @@ public sealed class SampleHostTests
     }
 
     [Fact]
+    public async Task WebHost_DelegationApi_StartStreamEventsStatus_RealCliRuns()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        using var http = new HttpClient { BaseAddress = new Uri(await host.WaitForLineAsync("listening on ", Ct)) };
+
+        using var bad = await http.PostAsync(new Uri("/api/delegations", UriKind.Relative), new StringContent("""{"task_type":"Deploy","description":"x"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        using var started = await http.PostAsync(new Uri("/api/delegations", UriKind.Relative), new StringContent("""{"task_type":"Documentation","description":"Describe the README"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString();
+
+        // The event stream replays from the start and ends when the delegation does.
+        var events = await http.GetStringAsync(new Uri($"/api/delegations/{id}/events", UriKind.Relative), Ct);
+        Assert.Contains("event: delegation", events, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"succeeded\"", events, StringComparison.Ordinal);
+        var state = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/delegations/{id}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("Succeeded", state.GetProperty("status").GetString());
+        Assert.Contains("Scripted reply to:", state.GetProperty("output").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WebHost_BeyondLoopbackWithoutToken_RefusesToStart()
     {
         using var root = new TempDirectory("mcp-web-host-");
