@@ -157,8 +157,13 @@ internal sealed record ChatRequest(
         switch (format)
         {
             case ChatResponseFormatJson { Schema: { } schema }:
-                return JsonNode.Parse(schema.GetRawText()) as JsonObject
+                var node = JsonNode.Parse(schema.GetRawText()) as JsonObject
                     ?? throw new NotSupportedException("The response format's JSON schema must be an object schema.");
+
+                // M.E.AI stamps draft 2020-12 as "$schema"; the CLI's validator does not load that meta-schema and fails every
+                // structured output against it. The keywords M.E.AI emits mean the same without the stamp.
+                node.Remove("$schema");
+                return node;
             case ChatResponseFormatJson:
                 // JSON without a schema cannot be enforced by the CLI.
                 ignored.Add("ResponseFormat (JSON without a schema)");
