@@ -96,10 +96,17 @@ internal sealed record ChatRequest(
         {
             foreach (var content in turn.Contents)
             {
-                if (content is not TextContent text)
+                if (content is DataContent or UriContent or HostedFileContent)
                 {
                     throw new NotSupportedException(
                         $"User content of type {content.GetType().Name} is not supported by the Claude Code chat client; send text.");
+                }
+
+                if (content is not TextContent text)
+                {
+                    // Function calls and results, reasoning and usage echoed back (e.g. another agent's output reassigned to the
+                    // user role in an Agent Framework workflow) are records of work done, not input for this turn.
+                    continue;
                 }
 
                 if (!first)
