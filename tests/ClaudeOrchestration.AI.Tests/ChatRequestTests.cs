@@ -91,6 +91,23 @@ public sealed class ChatRequestTests
     }
 
     [Fact]
+    public void Create_EchoedToolCallsInUserMessages_SkippedTextKept()
+    {
+        // What an Agent Framework workflow hands the next agent: another agent's output, reassigned to the user role.
+        var echoed = new ChatMessage(ChatRole.User, [
+            new TextContent("Let me read the ticket."),
+            new FunctionCallContent("toolu_1", "mcp__host__get_ticket", new Dictionary<string, object?> { ["id"] = "T-42" }) { InformationalOnly = true },
+            new FunctionResultContent("toolu_1", "T-42: bug"),
+            new TextReasoningContent("thinking"),
+            new TextContent("Fix: trim the name."),
+        ]);
+
+        var request = ChatRequest.Create([new ChatMessage(ChatRole.User, "Handle T-42."), echoed], null, Defaults);
+
+        Assert.Equal("Handle T-42.\n\nLet me read the ticket.\n\nFix: trim the name.", request.Prompt);
+    }
+
+    [Fact]
     public void Create_UnsupportedSettings_Listed()
     {
         var request = ChatRequest.Create(

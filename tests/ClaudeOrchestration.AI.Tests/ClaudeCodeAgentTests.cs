@@ -39,3 +39,58 @@ public sealed class ClaudeCodeAgentTests
         Assert.Throws<ArgumentException>(() => new Fakes.NotClaude().AsClaudeCodeAgent());
     }
 }
+
+/// <summary>A Claude Code agent and a second agent in a Microsoft Agent Framework workflow, against the real CLI.</summary>
+public sealed class ClaudeCodeWorkflowTests
+{
+    [Fact]
+    public async Task SequentialWorkflow_CoderCallsAHostFunctionAndTheReviewerSeesItsAnswer()
+    {
+        await using var env = await OfflineChat.StartAsync();
+        env.Server.When(
+            r => r.HasToolResults && r.ToolResults[^1].Content.Contains("T-42", StringComparison.Ordinal),
+            _ => ScriptedReply.Text("Fix for T-42: trim the name."));
+        env.Server.When(
+            r => r.LatestUserText.Contains("Fix for T-42", StringComparison.Ordinal),
+            _ => ScriptedReply.Text("Approved."));
+        env.Server.When(
+            r => r.LatestUserText.Contains("ticket T-42", StringComparison.Ordinal) && !r.HasToolResults,
+            _ => ScriptedReply.ToolUse("mcp__host__get_ticket", new System.Text.Json.Nodes.JsonObject { ["id"] = "T-42" }));
+        var calls = 0;
+        var getTicket = Microsoft.Extensions.AI.AIFunctionFactory.Create(
+            (string id) =>
+            {
+                Interlocked.Increment(ref calls);
+                return $"{id}: extra spaces";
+            },
+            "get_ticket");
+        var coder = env.CreateClient(o => o.RunOptions = new ClaudeRunOptions { Tools = [] }).AsClaudeCodeAgent("coder", tools: [getTicket]);
+        var reviewer = env.CreateClient(o =>
+        {
+            o.Mode = ClaudeCodeChatMode.OneShot;
+            o.RunOptions = new ClaudeRunOptions { Tools = ["Read"] };
+        }).AsClaudeCodeAgent("reviewer");
+        var workflow = Microsoft.Agents.AI.Workflows.AgentWorkflowBuilder.BuildSequential("review", [coder, reviewer]);
+
+        List<Microsoft.Extensions.AI.ChatMessage>? output = null;
+        await using (var run = await Microsoft.Agents.AI.Workflows.InProcessExecution.RunStreamingAsync(
+            workflow, new List<Microsoft.Extensions.AI.ChatMessage> { new(Microsoft.Extensions.AI.ChatRole.User, "Please handle ticket T-42.") }, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            await run.TrySendMessageAsync(new Microsoft.Agents.AI.Workflows.TurnToken(emitEvents: false));
+            await foreach (var evt in run.WatchStreamAsync(TestContext.Current.CancellationToken))
+            {
+                if (evt is Microsoft.Agents.AI.Workflows.WorkflowOutputEvent done)
+                {
+                    output = done.As<List<Microsoft.Extensions.AI.ChatMessage>>();
+                }
+            }
+        }
+
+        Assert.Equal(1, calls);
+        Assert.NotNull(output);
+        Assert.Contains(output, m => m.AuthorName == "coder" && m.Text.Contains("Fix for T-42", StringComparison.Ordinal));
+        Assert.Equal("Approved.", output[^1].Text);
+        Assert.Equal("reviewer", output[^1].AuthorName);
+        Assert.DoesNotContain(env.Server.Requests, r => r.ReplySource == ReplySource.Default && !r.IsSideCall);
+    }
+}
