@@ -40,6 +40,8 @@ public sealed class AddClaudeCodeChatClientTests
             var keyed = provider.GetRequiredKeyedService<IChatClient>("one-shot");
             Assert.NotSame(inner, keyed.GetService<ClaudeCodeChatClient>());
             Assert.Equal(ClaudeCodeChatMode.OneShot, keyed.GetService<ClaudeCodeChatClientOptions>()?.Mode);
+            Assert.Equal("chat:one-shot:", keyed.GetService<ClaudeCodeChatClientOptions>()?.PoolKeyPrefix);
+            Assert.Equal("chat:", chat.GetService<ClaudeCodeChatClientOptions>()?.PoolKeyPrefix);
             Assert.NotNull(keyed.GetService<Client.IClaudeClient>());
 
             var response = await chat.GetResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);

@@ -27,7 +27,7 @@ public static class ClaudeCodeChatClientServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="ClaudeCodeChatClient"/> as a keyed singleton <see cref="IChatClient"/>, for hosts with several chat
-    /// clients. Its options are the named options <c>serviceKey.ToString()</c>.
+    /// clients. Its options are the named options <c>serviceKey.ToString()</c>; its pool keys start with <c>chat:&lt;key&gt;:</c>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
     /// <param name="serviceKey">The key, e.g. <c>"claude-code"</c>.</param>
@@ -39,6 +39,10 @@ public static class ClaudeCodeChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(serviceKey);
         var name = serviceKey.ToString() ?? Options.Options.DefaultName;
+
+        // Keyed clients share the pool: their own key prefix keeps one client from picking up another's warm session
+        // (started with other settings and tool servers) when handed its conversation id.
+        builder.Services.AddOptions<ClaudeCodeChatClientOptions>(name).Configure(o => o.PoolKeyPrefix = $"chat:{name}:");
         AddOptions(builder, name, configure);
         return builder.Services.AddKeyedChatClient(serviceKey, sp => Create(sp, name));
     }
