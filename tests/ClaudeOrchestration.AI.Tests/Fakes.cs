@@ -6,7 +6,7 @@ internal static class Fakes
 {
     public sealed class NullClaudeClient : Client.IClaudeClient
     {
-        public Client.ClaudeTaskRegistry Tasks => throw new NotSupportedException();
+        public Client.IClaudeTaskRegistry Tasks => throw new NotSupportedException();
 
         public Task<Client.ClaudeRunResult> RunAsync(string prompt, ClaudeRunOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
