@@ -150,7 +150,7 @@ public sealed class ClaudeCodeChatClient : IChatClient
             return;
         }
 
-        foreach (var (key, conversation) in _conversations)
+        foreach (var key in _conversations.Keys)
         {
             try
             {
@@ -161,8 +161,6 @@ public sealed class ClaudeCodeChatClient : IChatClient
             {
                 // The pool went first (container disposal order); its sessions are closed already.
             }
-
-            conversation.DisposeServer();
         }
 
         _conversations.Clear();
@@ -261,10 +259,12 @@ public sealed class ClaudeCodeChatClient : IChatClient
             ContinueConversation = false,
         };
 
-        var sessionOptions = new ClaudeSessionOptions
+        // The conversation's first options stay its options: the pool resumes an evicted session with them, and a later
+        // turn passing an equal set is how the pool knows it may hand the warm session over.
+        var sessionOptions = conversation.SessionOptions ??= new ClaudeSessionOptions
         {
             RunOptions = runOptions,
-            SdkMcpServers = conversation.Server is null ? [] : [conversation.Server],
+            SdkMcpServerFactories = conversation.ServerFactory is null ? [] : [conversation.ServerFactory],
             CanUseTool = _options.CanUseTool,
         };
 
@@ -290,7 +290,6 @@ public sealed class ClaudeCodeChatClient : IChatClient
                 // conversation with the new ones. The pool's entry is removed; the new options carry --resume.
                 Log.SessionReshaped(_logger, conversationId);
                 await _pool!.RemoveAsync(key).ConfigureAwait(false);
-                conversation.DisposeServer();
                 _conversations.TryRemove(key, out _);
                 conversation = null;
             }
@@ -298,10 +297,12 @@ public sealed class ClaudeCodeChatClient : IChatClient
             if (conversation is null)
             {
                 var router = new ToolRouter();
-                var server = request.Functions.Count == 0
+                // A factory, not a server: every CLI process of the conversation (a resume after eviction included) gets
+                // its own server, and the session disposes it.
+                var serverFactory = request.Functions.Count == 0
                     ? null
-                    : ClaudeSdkMcpServer.Create(_options.ToolServerName, request.Functions.Select(f => McpServerTool.Create(router.Route(f))));
-                conversation = new Conversation(request.Shape, router, server);
+                    : ClaudeSdkMcpServer.Factory(_options.ToolServerName, request.Functions.Select(f => McpServerTool.Create(router.Route(f))));
+                conversation = new Conversation(request.Shape, router, serverFactory);
                 _conversations[key] = conversation;
             }
 
@@ -358,17 +359,17 @@ public sealed class ClaudeCodeChatClient : IChatClient
         activity?.SetTag("error.type", exception.GetType().FullName);
     }
 
-    /// <summary>What this client holds for one conversation: the settings its session was started with, and its tool server.</summary>
-    private sealed class Conversation(SessionShape shape, ToolRouter router, ClaudeSdkMcpServer? server)
+    /// <summary>What this client holds for one conversation: the settings its session was started with, and its tool servers.</summary>
+    private sealed class Conversation(SessionShape shape, ToolRouter router, Func<IClaudeSdkMcpServer>? serverFactory)
     {
         public SessionShape Shape { get; } = shape;
 
         public ToolRouter Router { get; } = router;
 
-        public ClaudeSdkMcpServer? Server { get; } = server;
+        public Func<IClaudeSdkMcpServer>? ServerFactory { get; } = serverFactory;
+
+        public ClaudeSessionOptions? SessionOptions { get; set; }
 
         public ClaudeSession? Session { get; set; }
-
-        public void DisposeServer() => Server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

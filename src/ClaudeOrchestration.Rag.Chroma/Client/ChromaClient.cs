@@ -118,6 +118,9 @@ public sealed partial class ChromaClient
     {
         HttpRequestException or IOException => true,
         ChromaException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout } => true,
+        // Chroma 1.x answers a read that races the collection's first HNSW flush with this 500 (chroma-core/chroma#4212);
+        // the same read a moment later succeeds. Only this message: other 500s are real failures.
+        ChromaException { StatusCode: HttpStatusCode.InternalServerError } e when e.Message.Contains("hnsw segment reader", StringComparison.OrdinalIgnoreCase) => true,
         _ => false,
     };
 
