@@ -9,7 +9,9 @@ namespace ClaudeOrchestration.Messages;
 /// ones), or a known subtype whose shape does not fit its class, arrives as a plain <see cref="SystemMessage"/>.
 /// Every system message keeps the whole frame in <see cref="Raw"/>, so no field is lost.
 /// </summary>
+#pragma warning disable RS0022 // ClaudeMessage has no protected members to expose; SystemMessage stays constructible in code (tests, fakes).
 public class SystemMessage : ClaudeMessage
+#pragma warning restore RS0022
 {
     private RawJson? _raw;
 
