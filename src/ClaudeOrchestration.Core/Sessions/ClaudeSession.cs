@@ -497,10 +497,12 @@ public sealed partial class ClaudeSession : IAsyncDisposable
             // Reported without the code; the tail has what arrived.
         }
 
+        // The message never quotes stderr (it may hold prompts or secrets, and messages travel to logs and tool results);
+        // the redacted tail is on the exception, as with one-shot runs.
         var tail = _transport.StderrTail();
-        var lastLines = tail.Count == 0 ? "(nothing on stderr)" : string.Join(" | ", tail.TakeLast(5));
+        var stderr = tail.Count == 0 ? "It wrote nothing to stderr." : $"Its last {tail.Count} stderr line(s) are in ClaudeProcessException.StderrTail.";
         return new ClaudeProcessException(
-            $"The claude CLI of session {SessionId} exited with code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}. stderr: {lastLines}. Resume the conversation with ResumeAsync.",
+            $"The claude CLI of session {SessionId} exited with code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}. {stderr} Resume the conversation with ResumeAsync.",
             code, tail);
     }
 

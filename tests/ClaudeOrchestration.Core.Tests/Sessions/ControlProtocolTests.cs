@@ -350,7 +350,9 @@ public sealed class ControlProtocolTests
 
         var failure = await Assert.ThrowsAsync<ClaudeProcessException>(() => turn);
         Assert.Equal(3, failure.ExitCode);
-        Assert.Contains("fatal: something broke", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("fatal: something broke", failure.StderrTail);
+        Assert.DoesNotContain("fatal: something broke", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("StderrTail", failure.Message, StringComparison.Ordinal);
         Assert.Same(failure, await Assert.ThrowsAsync<ClaudeProcessException>(() => pending));
         Assert.Equal(ClaudeSessionState.Faulted, cli.Session.State);
     }
