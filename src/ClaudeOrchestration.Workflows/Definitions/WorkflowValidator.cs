@@ -214,6 +214,11 @@ internal static partial class WorkflowValidator
             }
         }
 
+        if (node.Type == WorkflowNodeTypes.Dify)
+        {
+            ValidateDify(context, node, nodeJson, nodePath);
+        }
+
         switch (node.Type)
         {
             case WorkflowNodeTypes.Parallel:
@@ -301,6 +306,29 @@ internal static partial class WorkflowValidator
                 }
 
                 break;
+        }
+    }
+
+    private static void ValidateDify(Context context, WorkflowNodeDefinition node, string nodeJson, string nodePath)
+    {
+        // Literal values only: a ${...} reference is checked when it resolves.
+        if (GetString(node, "responseMode") is { } mode && !WorkflowTemplate.HasReferences(node.Inputs["responseMode"])
+            && mode is not (Nodes.DifyNodeHandler.StreamingMode or Nodes.DifyNodeHandler.BlockingMode))
+        {
+            context.Errors.Add(new()
+            {
+                NodeId = nodePath,
+                JsonPath = $"{nodeJson}.inputs.responseMode",
+                Message = $"responseMode '{mode}' must be {Nodes.DifyNodeHandler.StreamingMode} or {Nodes.DifyNodeHandler.BlockingMode}",
+            });
+        }
+
+        foreach (var name in new[] { "user", "client", "idempotencyInput" })
+        {
+            if (GetString(node, name) is { } text && string.IsNullOrWhiteSpace(text))
+            {
+                context.Errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.{name}", Message = $"'{name}' must not be empty" });
+            }
         }
     }
 
