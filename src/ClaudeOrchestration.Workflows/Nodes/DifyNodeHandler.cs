@@ -120,8 +120,12 @@ public sealed class DifyNodeHandler : WorkflowNodeHandler
             { Transient = false };
     }
 
-    /// <summary>Whether another attempt can succeed: not when Dify refused the request itself (bad input, key, plan, id).</summary>
-    private static bool IsTransient(DifyApiException ex) => ex.StatusCode is not (400 or 401 or 403 or 404 or 413 or 415 or 422);
+    /// <summary>
+    /// Whether another attempt can succeed: not when Dify refused the request for what it is (key, plan, unknown version,
+    /// bad inputs). Everything else (errors inside the stream, quota, 429, 5xx, drops) is left to the node's retry policy.
+    /// </summary>
+    private static bool IsTransient(DifyApiException ex) =>
+        ex.StatusCode is not (401 or 403 or 404) && ex.Code is not ("invalid_param" or "not_workflow_app" or "bad_request" or "unauthorized" or "workflow_version_execution_not_allowed");
 
     private static Dictionary<string, JsonNode?> Outputs(DifyWorkflowRunResult result, string text)
     {
