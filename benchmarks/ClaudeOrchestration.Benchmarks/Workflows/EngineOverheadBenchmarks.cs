@@ -30,6 +30,10 @@ public class EngineOverheadBenchmarks
     private MafWorkflow _mafChain = null!;
     private MafWorkflow _mafFanOut = null!;
 
+    // Every MAF executor counts its invocations (one interlocked add, a few ns against microseconds of overhead): the
+    // set-up checks that a run really executes every node before anything is measured.
+    private int _mafInvocations;
+
     [Params(false, true)]
     public bool SqliteCheckpoints { get; set; }
 
@@ -60,7 +64,7 @@ public class EngineOverheadBenchmarks
         _fanOut = fan.Node("join", "noop", n => n.DependsOn(ids)).Build();
         _directory = Directory.CreateTempSubdirectory("workflow-bench-").FullName;
 
-        var mafChain = Enumerable.Range(0, Nodes).Select(i => ((Func<int, int>)(x => x)).BindAsExecutor($"n{i}")).ToList();
+        var mafChain = Enumerable.Range(0, Nodes).Select(i => Counted().BindAsExecutor($"n{i}")).ToList();
         var chainBuilder = new MafWorkflowBuilder(mafChain[0]);
         for (var i = 1; i < Nodes; i++)
         {
@@ -68,11 +72,50 @@ public class EngineOverheadBenchmarks
         }
 
         _mafChain = chainBuilder.WithOutputFrom(mafChain[^1]).Build();
-        var start = ((Func<int, int>)(x => x)).BindAsExecutor("start");
-        var workers = Enumerable.Range(0, Nodes).Select(i => ((Func<int, int>)(x => x)).BindAsExecutor($"w{i}")).ToList();
-        var join = ((Func<int, int>)(x => x)).BindAsExecutor("join");
+        var start = Counted().BindAsExecutor("start");
+        var workers = Enumerable.Range(0, Nodes).Select(i => Counted().BindAsExecutor($"w{i}")).ToList();
+        var join = Counted().BindAsExecutor("join");
         _mafFanOut = new MafWorkflowBuilder(start).AddFanOutEdge(start, workers).AddFanInBarrierEdge(workers, join).WithOutputFrom(join).Build();
+        SanityCheckAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>
+    /// One run of each graph on each engine before measuring: every run must end (MAF: halted, no pending request, an
+    /// output yielded) having executed every node, or the comparison would time unfinished work.
+    /// </summary>
+    private async Task SanityCheckAsync()
+    {
+        foreach (var (name, workflow, expected) in new[] { ("chain", _mafChain, Nodes), ("fan-out", _mafFanOut, Nodes + 2) })
+        {
+            _mafInvocations = 0;
+            await using var run = await InProcessExecution.RunAsync(workflow, 1);
+            var status = await run.GetStatusAsync();
+            var outputs = run.OutgoingEvents.OfType<WorkflowOutputEvent>().Count();
+            var invocations = Volatile.Read(ref _mafInvocations);
+            Console.WriteLine($"// Sanity: MAF {name}: status {status}, {invocations} executor invocations (expected {expected}), {outputs} workflow output(s)");
+            if (status is not (RunStatus.Idle or RunStatus.Ended) || invocations != expected || outputs < 1)
+            {
+                throw new InvalidOperationException($"The MAF {name} run did not complete: status {status}, {invocations} of {expected} executors ran, {outputs} outputs.");
+            }
+        }
+
+        foreach (var (name, definition, expected) in new[] { ("chain", _chain, Nodes), ("fan-out", _fanOut, Nodes + 2) })
+        {
+            var result = await RunAsync(definition);
+            var completed = result.Nodes.Values.Count(n => n.Status == WorkflowNodeStatus.Completed);
+            Console.WriteLine($"// Sanity: ClaudeOrchestration {name}: status {result.Status}, {completed} nodes completed (expected {expected})");
+            if (completed != expected)
+            {
+                throw new InvalidOperationException($"The {name} run completed {completed} of {expected} nodes.");
+            }
+        }
+    }
+
+    private Func<int, int> Counted() => x =>
+    {
+        Interlocked.Increment(ref _mafInvocations);
+        return x;
+    };
 
     [Benchmark]
     public async Task<RunStatus> MafChain1000()
