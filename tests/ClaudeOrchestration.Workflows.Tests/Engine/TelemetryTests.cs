@@ -9,7 +9,8 @@ namespace ClaudeOrchestration.Workflows.Tests.Engine;
 
 public sealed class TelemetryTests : IDisposable
 {
-    private static readonly ActivitySource Host = new("ClaudeOrchestration.Workflows.Tests.Host");
+    private const string HostName = "ClaudeOrchestration.Workflows.Tests.Host";
+    private static readonly ActivitySource Host = new(HostName);
     private readonly TempDirectory _directory = new("workflows-trace-");
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
@@ -18,7 +19,7 @@ public sealed class TelemetryTests : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is WorkflowsPackage.TelemetryName || source == Host,
+            ShouldListenTo = source => source.Name is WorkflowsPackage.TelemetryName or HostName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
