@@ -171,20 +171,8 @@ public sealed class DifyNodeTests
     public async Task DifyNode_RunCancelled_StopsTheDifyTask()
     {
         var streamAborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await FakeDifyServer.StartAsync(async (context, request) =>
-        {
-            if (request.Path.EndsWith("/stop", StringComparison.Ordinal))
-            {
-                await FakeDifyServer.JsonAsync(context, 200, """{"result":"success"}""");
-                return;
-            }
-
-            await FakeDifyServer.BeginSseAsync(context);
-            await FakeDifyServer.DataAsync(context, DifySamples.WorkflowStarted);
-            await FakeDifyServer.DataAsync(context, DifySamples.TextChunk("thinking"));
-            using var registration = context.RequestAborted.Register(() => streamAborted.TrySetResult());
-            await streamAborted.Task;
-        });
+        await using var server = await FakeDifyServer.StartAsync(
+            FakeDifyServer.StreamUntilAborted(streamAborted, DifySamples.WorkflowStarted, DifySamples.TextChunk("thinking")));
         await using var engine = CreateEngine(server);
         var definition = engine.CreateBuilder("cancel").Node("ask", WorkflowNodeTypes.Dify, n => n.With("user", DifySamples.User)).Build();
 
@@ -195,9 +183,7 @@ public sealed class DifyNodeTests
 
         Assert.Equal(WorkflowRunStatus.Cancelled, result.Status);
         await streamAborted.Task.WaitAsync(Ct);
-        var stop = Assert.Single(server.Requests, r => r.Path.EndsWith("/stop", StringComparison.Ordinal));
-        Assert.Equal($"/v1/workflows/tasks/{DifySamples.TaskId}/stop", stop.Path);
-        Assert.Contains(DifySamples.User, stop.Body, StringComparison.Ordinal);
+        server.AssertStoppedOnce();
     }
 
     [Fact]
