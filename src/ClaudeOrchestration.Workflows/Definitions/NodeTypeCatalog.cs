@@ -11,6 +11,7 @@ internal sealed class NodeTypeCatalog
         [WorkflowNodeTypes.ClaudeCode] = ClaudeCodeNodeHandler.InputSpecs,
         [WorkflowNodeTypes.RagQuery] = RagQueryNodeHandler.InputSpecs,
         [WorkflowNodeTypes.ContextUpdate] = ContextUpdateNodeHandler.InputSpecs,
+        [WorkflowNodeTypes.Dify] = DifyNodeHandler.InputSpecs,
         [WorkflowNodeTypes.Set] = [],
         [WorkflowNodeTypes.Parallel] =
         [

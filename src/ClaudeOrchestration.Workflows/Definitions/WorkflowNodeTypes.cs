@@ -12,6 +12,9 @@ public static class WorkflowNodeTypes
     /// <summary>Adds a fact or a turn to an agent context of the RAG package.</summary>
     public const string ContextUpdate = "context_update";
 
+    /// <summary>Runs a Dify app's published workflow through <c>IDifyClient</c> (register one with <c>AddDifyClient</c>).</summary>
+    public const string Dify = "dify";
+
     /// <summary>Fan-out over its child nodes with a fan-in barrier (all, any, first N).</summary>
     public const string Parallel = "parallel";
 

@@ -45,13 +45,13 @@ internal static partial class WorkflowValidator
             return errors;
         }
 
-        var context = new Context(types, inputNames, errors);
-        ValidateScope(context, definition.Nodes, "$.nodes", null, new HashSet<string>(StringComparer.Ordinal), inLoop: false, depth: 0);
+        var context = new Context(types, errors);
+        ValidateScope(context, definition.Nodes, "$.nodes", null, new HashSet<string>(StringComparer.Ordinal), inputNames, inLoop: false, depth: 0);
 
         var topIds = definition.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, value) in definition.Outputs)
         {
-            CheckReferences(context, value, $"$.outputs.{name}", null, topIds, inLoop: false);
+            CheckReferences(context, value, WorkflowTemplate.PropertyPath("$.outputs", name), null, topIds, inputNames, inLoop: false);
         }
 
         if (definition.Limits is { } limits)
@@ -71,7 +71,8 @@ internal static partial class WorkflowValidator
     }
 
     private static void ValidateScope(
-        Context context, IReadOnlyList<WorkflowNodeDefinition> nodes, string jsonPath, string? parentPath, IReadOnlySet<string> visibleFromParent, bool inLoop, int depth)
+        Context context, IReadOnlyList<WorkflowNodeDefinition> nodes, string jsonPath, string? parentPath, IReadOnlySet<string> visibleFromParent,
+        IReadOnlySet<string>? inputNames, bool inLoop, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -141,13 +142,13 @@ internal static partial class WorkflowValidator
                 AddUpstream(nodes, byId, node, set);
                 return set;
             }, LazyThreadSafetyMode.None);
-            ValidateNode(context, node, nodes, byId, nodeJson, nodePath, visible, inLoop, depth);
+            ValidateNode(context, node, nodes, byId, nodeJson, nodePath, visible, inputNames, inLoop, depth);
         }
     }
 
     private static void ValidateNode(
         Context context, WorkflowNodeDefinition node, IReadOnlyList<WorkflowNodeDefinition> siblings, Dictionary<string, int> byId,
-        string nodeJson, string nodePath, Lazy<HashSet<string>> visible, bool inLoop, int depth)
+        string nodeJson, string nodePath, Lazy<HashSet<string>> visible, IReadOnlySet<string>? inputNames, bool inLoop, int depth)
     {
         var errors = context.Errors;
         if (!context.Types.TryGetInputs(node.Type, out var specs))
@@ -175,13 +176,13 @@ internal static partial class WorkflowValidator
             if (spec is { IsExpression: true })
             {
                 CheckExpression(context, value is JsonValue ev && ev.GetValueKind() == JsonValueKind.String ? ev.GetValue<string>() : null,
-                    $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inLoop || node.Type == WorkflowNodeTypes.Loop);
+                    $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inputNames, inLoop || node.Type == WorkflowNodeTypes.Loop);
             }
             else
             {
                 if (WorkflowTemplate.HasReferences(value))
                 {
-                    CheckReferences(context, value, $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inLoop);
+                    CheckReferences(context, value, $"{nodeJson}.inputs.{name}", nodePath, visible.Value, inputNames, inLoop);
                 }
 
                 if (spec is not null && value is not null && !WorkflowTemplate.HasReferences(value) && !WorkflowTemplate.IsOfType(value, spec.Type))
@@ -193,7 +194,7 @@ internal static partial class WorkflowValidator
 
         if (node.When is not null)
         {
-            CheckExpression(context, node.When, $"{nodeJson}.when", nodePath, visible.Value, inLoop);
+            CheckExpression(context, node.When, $"{nodeJson}.when", nodePath, visible.Value, inputNames, inLoop);
         }
 
         if (node.Policy is { } policy)
@@ -214,6 +215,11 @@ internal static partial class WorkflowValidator
             }
         }
 
+        if (node.Type == WorkflowNodeTypes.Dify)
+        {
+            ValidateDify(context, node, nodeJson, nodePath);
+        }
+
         switch (node.Type)
         {
             case WorkflowNodeTypes.Parallel:
@@ -229,7 +235,7 @@ internal static partial class WorkflowValidator
                     errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.count", Message = $"mode 'first' needs a count between 1 and {node.Nodes.Count}" });
                 }
 
-                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inLoop, depth + 1);
+                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inputNames, inLoop, depth + 1);
                 break;
             case WorkflowNodeTypes.Loop:
                 RequireChildren(context, node, nodeJson, nodePath);
@@ -249,7 +255,7 @@ internal static partial class WorkflowValidator
                     errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.maxIterations", Message = "maxIterations must be an integer of at least 1" });
                 }
 
-                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inLoop: true, depth + 1);
+                ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, visible.Value, inputNames, inLoop: true, depth + 1);
                 break;
             case WorkflowNodeTypes.Conditional:
                 foreach (var branch in new[] { "then", "else" })
@@ -289,8 +295,12 @@ internal static partial class WorkflowValidator
 
                 if (node.Nodes.Count > 0)
                 {
-                    // An inline sub-workflow sees only its own inputs, like a named one.
-                    ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, new HashSet<string>(StringComparer.Ordinal), inLoop: false, depth + 1);
+                    // An inline sub-workflow sees only its own inputs, like a named one: the keys of a literal 'inputs'
+                    // object (unknown, so unchecked, when 'inputs' is one reference).
+                    var childInputs = node.Inputs.TryGetValue("inputs", out var given) && given is JsonObject givenObject
+                        ? givenObject.Select(p => p.Key).ToHashSet(StringComparer.Ordinal)
+                        : given is null ? new HashSet<string>(StringComparer.Ordinal) : null;
+                    ValidateScope(context, node.Nodes, $"{nodeJson}.nodes", nodePath, new HashSet<string>(StringComparer.Ordinal), childInputs, inLoop: false, depth + 1);
                 }
 
                 break;
@@ -304,6 +314,29 @@ internal static partial class WorkflowValidator
         }
     }
 
+    private static void ValidateDify(Context context, WorkflowNodeDefinition node, string nodeJson, string nodePath)
+    {
+        // Literal values only: a ${...} reference is checked when it resolves.
+        if (GetString(node, "responseMode") is { } mode && !WorkflowTemplate.HasReferences(node.Inputs["responseMode"])
+            && mode is not (Nodes.DifyNodeHandler.StreamingMode or Nodes.DifyNodeHandler.BlockingMode))
+        {
+            context.Errors.Add(new()
+            {
+                NodeId = nodePath,
+                JsonPath = $"{nodeJson}.inputs.responseMode",
+                Message = $"responseMode '{mode}' must be {Nodes.DifyNodeHandler.StreamingMode} or {Nodes.DifyNodeHandler.BlockingMode}",
+            });
+        }
+
+        foreach (var name in new[] { "user", "client", "idempotencyInput" })
+        {
+            if (GetString(node, name) is { } text && string.IsNullOrWhiteSpace(text))
+            {
+                context.Errors.Add(new() { NodeId = nodePath, JsonPath = $"{nodeJson}.inputs.{name}", Message = $"'{name}' must not be empty" });
+            }
+        }
+    }
+
     private static void RequireChildren(Context context, WorkflowNodeDefinition node, string nodeJson, string nodePath)
     {
         if (node.Nodes.Count == 0)
@@ -312,7 +345,8 @@ internal static partial class WorkflowValidator
         }
     }
 
-    private static void CheckExpression(Context context, string? text, string jsonPath, string? nodePath, IReadOnlySet<string> visible, bool inLoop)
+    private static void CheckExpression(
+        Context context, string? text, string jsonPath, string? nodePath, IReadOnlySet<string> visible, IReadOnlySet<string>? inputNames, bool inLoop)
     {
         if (text is null)
         {
@@ -329,26 +363,28 @@ internal static partial class WorkflowValidator
 
         foreach (var path in parameters)
         {
-            CheckPath(context, path, jsonPath, nodePath, visible, inLoop);
+            CheckPath(context, path, jsonPath, nodePath, visible, inputNames, inLoop);
         }
     }
 
-    private static void CheckReferences(Context context, JsonNode? value, string jsonPath, string? nodePath, IReadOnlySet<string> visible, bool inLoop)
+    private static void CheckReferences(
+        Context context, JsonNode? value, string jsonPath, string? nodePath, IReadOnlySet<string> visible, IReadOnlySet<string>? inputNames, bool inLoop)
     {
-        foreach (var (path, error) in WorkflowTemplate.FindReferences(value))
+        foreach (var (path, error, at) in WorkflowTemplate.FindReferences(value, jsonPath))
         {
             if (error is not null)
             {
-                context.Errors.Add(new() { NodeId = nodePath, JsonPath = jsonPath, Message = error });
+                context.Errors.Add(new() { NodeId = nodePath, JsonPath = at, Message = error });
             }
             else
             {
-                CheckPath(context, path!, jsonPath, nodePath, visible, inLoop);
+                CheckPath(context, path!, at, nodePath, visible, inputNames, inLoop);
             }
         }
     }
 
-    private static void CheckPath(Context context, string path, string jsonPath, string? nodePath, IReadOnlySet<string> visible, bool inLoop)
+    private static void CheckPath(
+        Context context, string path, string jsonPath, string? nodePath, IReadOnlySet<string> visible, IReadOnlySet<string>? inputNames, bool inLoop)
     {
         var segments = path.Split('.');
         string? error = segments[0] switch
@@ -358,8 +394,8 @@ internal static partial class WorkflowValidator
                 $"'{path}' reads node '{segments[1]}', which is not upstream of this node; add it to dependsOn (upstream: {string.Join(", ", visible.Order(StringComparer.Ordinal))})",
             "nodes" when segments[2] is not ("outputs" or "status" or "error") => $"'{path}': after the node id comes outputs, status or error",
             "inputs" when segments.Length < 2 => $"'{path}' must name an input: inputs.<name>",
-            "inputs" when !context.InputNames.Contains(segments[1]) && nodePath?.Contains('/', StringComparison.Ordinal) != true =>
-                $"'{path}' names an input the workflow does not declare (declared: {string.Join(", ", context.InputNames)})",
+            "inputs" when inputNames is not null && !inputNames.Contains(segments[1]) =>
+                $"'{path}' names an input the workflow (or inline sub-workflow's 'inputs') does not declare (declared: {string.Join(", ", inputNames)})",
             "loop" when !inLoop => $"'{path}' is only available inside a loop's child nodes",
             "run" when segments.Length != 2 || segments[1] is not ("id" or "workflow") => $"'{path}': use run.id or run.workflow",
             _ => null,
@@ -452,5 +488,5 @@ internal static partial class WorkflowValidator
 
     internal static string Join(string? parent, string id) => parent is null ? id : $"{parent}/{id}";
 
-    private sealed record Context(NodeTypeCatalog Types, IReadOnlySet<string> InputNames, List<WorkflowValidationError> Errors);
+    private sealed record Context(NodeTypeCatalog Types, List<WorkflowValidationError> Errors);
 }

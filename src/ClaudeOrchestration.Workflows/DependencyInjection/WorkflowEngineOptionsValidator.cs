@@ -51,7 +51,7 @@ internal sealed class WorkflowEngineHostedService(WorkflowEngine engine, IWorkfl
 
         foreach (var status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForApproval })
         {
-            foreach (var run in await store.ListRunsAsync(status, cancellationToken).ConfigureAwait(false))
+            await foreach (var run in store.EnumerateRunsAsync(status, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 await engine.ResumeAsync(run.RunId, cancellationToken).ConfigureAwait(false);
             }

@@ -18,7 +18,7 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IWorkflowEngine"/> (<see cref="WorkflowEngine"/>), the built-in node handlers
-    /// (<c>claude_code</c>, <c>rag_query</c>, <c>context_update</c>), the in-process <see cref="IWorkflowNodeDispatcher"/>,
+    /// (<c>claude_code</c>, <c>rag_query</c>, <c>context_update</c>, <c>dify</c>), the in-process <see cref="IWorkflowNodeDispatcher"/>,
     /// an <see cref="IWorkflowCatalog"/>, and the run store (SQLite <c>workflows.db</c> next to the RAG files, or in
     /// memory). <see cref="WorkflowEngineOptions"/> are validated when the host starts.
     /// </summary>
@@ -58,7 +58,7 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers a handler for a custom node type (for example <c>dify</c>); definitions may then use the type.</summary>
+    /// <summary>Registers a handler for a custom node type (for example <c>jira_ticket</c>); definitions may then use the type.</summary>
     /// <typeparam name="THandler">The handler; a singleton.</typeparam>
     /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
     /// <returns>The same builder.</returns>
@@ -90,6 +90,9 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, ClaudeCodeNodeHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, RagQueryNodeHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, ContextUpdateNodeHandler>());
+        // Always, like rag_query: a definition validates the same on every host, and the handler resolves the (keyed)
+        // IDifyClient when a node runs, so AddDifyClient may come before or after AddWorkflows.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowNodeHandler, DifyNodeHandler>());
         services.TryAddSingleton<IWorkflowNodeDispatcher>(sp => new LocalWorkflowNodeDispatcher(sp.GetServices<WorkflowNodeHandler>()));
         services.TryAddSingleton<IWorkflowCatalog>(sp =>
         {

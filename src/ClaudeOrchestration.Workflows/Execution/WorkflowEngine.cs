@@ -134,6 +134,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             CreatedAt = record.CreatedAt,
             UpdatedAt = _time.GetUtcNow(),
             DeadlineAt = record.DeadlineAt,
+            TraceParent = record.TraceParent,
         };
         await _store.UpdateRunAsync(record, cancellationToken).ConfigureAwait(false);
         return Launch(record, checkpoints, resumed: true);
@@ -281,10 +282,15 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
     private async Task ExecuteRunAsync(RunState run, bool resumed)
     {
-        using var activity = WorkflowTelemetry.Source.StartActivity($"workflow.run {run.Definition.Name}", ActivityKind.Internal);
+        // The caller's span (Activity.Current flows into Task.Run) parents the run; node spans are its children. A resumed
+        // run links to the span of the run's first execution.
+        using var activity = WorkflowTelemetry.Source.StartActivity(
+            $"workflow.run {run.Definition.Name}", ActivityKind.Internal, parentContext: default,
+            links: resumed && ActivityContext.TryParse(run.Record.TraceParent, null, out var original) ? [new ActivityLink(original)] : null);
         activity?.SetTag("workflow.name", run.Definition.Name);
         activity?.SetTag("workflow.run_id", run.RunId);
         activity?.SetTag("workflow.resumed", resumed);
+
         var started = _time.GetTimestamp();
         Log.RunStarted(_logger, run.RunId, run.Definition.Name, resumed);
         run.Publish(new RunStartedEvent { RunId = run.RunId, Timestamp = _time.GetUtcNow(), WorkflowName = run.Definition.Name, Resumed = resumed });
@@ -295,6 +301,13 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         var root = new Scope { Run = run, Prefix = "", Inputs = run.Record.Inputs };
         try
         {
+            if (activity is not null && run.Record.TraceParent is null)
+            {
+                // Only when someone listens: one more write of the run record, so a resume can link back.
+                run.Record = With(run.Record, run.Record.Status, run.Record.Error, run.Record.Outputs, activity.Id);
+                await _store.UpdateRunAsync(run.Record, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await RunScopeAsync(run, root, run.Definition.Nodes, null, run.Cancellation.Token).ConfigureAwait(false);
             outputs = ResolveOutputs(run.Definition.Outputs, root);
             status = WorkflowRunStatus.Completed;
@@ -405,7 +418,8 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         return errors.Count > 0 ? throw new WorkflowValidationException(what, errors) : result;
     }
 
-    private WorkflowRunRecord With(WorkflowRunRecord record, WorkflowRunStatus status, string? error, IReadOnlyDictionary<string, JsonNode?>? outputs = null) => new()
+    private WorkflowRunRecord With(
+        WorkflowRunRecord record, WorkflowRunStatus status, string? error, IReadOnlyDictionary<string, JsonNode?>? outputs = null, string? traceParent = null) => new()
     {
         RunId = record.RunId,
         Definition = record.Definition,
@@ -416,6 +430,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         DeadlineAt = record.DeadlineAt,
         Error = error,
         Outputs = status == WorkflowRunStatus.Completed ? outputs : null,
+        TraceParent = traceParent ?? record.TraceParent,
     };
 
     private static WorkflowDefinition CopyWithLimits(WorkflowDefinition d, WorkflowLimits? limits) => new()

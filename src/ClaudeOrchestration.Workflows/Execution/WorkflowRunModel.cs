@@ -76,6 +76,12 @@ public sealed class WorkflowRunRecord
 
     /// <summary>The run's outputs, once completed.</summary>
     public IReadOnlyDictionary<string, JsonNode?>? Outputs { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the run's first <c>workflow.run</c> span (when it was traced): a resumed run's span links
+    /// to it, so a trace viewer joins the two halves of a run that crossed a restart.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>A node's checkpoint: written when it completes, fails, is skipped or starts waiting.</summary>

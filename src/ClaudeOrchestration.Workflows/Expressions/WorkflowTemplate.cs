@@ -10,15 +10,18 @@ namespace ClaudeOrchestration.Workflows.Expressions;
 /// </summary>
 internal static class WorkflowTemplate
 {
-    /// <summary>Every reference in a value (strings inside objects and arrays included), with the error of a malformed one.</summary>
-    public static IEnumerable<(string? Path, string? Error)> FindReferences(JsonNode? value)
+    /// <summary>
+    /// Every reference in a value (strings inside objects and arrays included), with the JSON path of the string that
+    /// holds it (<paramref name="jsonPath"/> extended by property names and indexes) and the error of a malformed one.
+    /// </summary>
+    public static IEnumerable<(string? Path, string? Error, string JsonPath)> FindReferences(JsonNode? value, string jsonPath)
     {
         switch (value)
         {
             case JsonObject obj:
-                foreach (var (_, child) in obj)
+                foreach (var (name, child) in obj)
                 {
-                    foreach (var reference in FindReferences(child))
+                    foreach (var reference in FindReferences(child, PropertyPath(jsonPath, name)))
                     {
                         yield return reference;
                     }
@@ -26,9 +29,9 @@ internal static class WorkflowTemplate
 
                 break;
             case JsonArray array:
-                foreach (var child in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    foreach (var reference in FindReferences(child))
+                    foreach (var reference in FindReferences(array[i], $"{jsonPath}[{i}]"))
                     {
                         yield return reference;
                     }
@@ -36,9 +39,9 @@ internal static class WorkflowTemplate
 
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                foreach (var reference in FindReferences(v.GetValue<string>()))
+                foreach (var (path, error) in FindReferences(v.GetValue<string>()))
                 {
-                    yield return reference;
+                    yield return (path, error, jsonPath);
                 }
 
                 break;
@@ -46,6 +49,12 @@ internal static class WorkflowTemplate
                 break;
         }
     }
+
+    /// <summary><c>$.a.name</c>, or <c>$.a['odd name']</c> when the name is not a plain identifier.</summary>
+    public static string PropertyPath(string jsonPath, string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? $"{jsonPath}.{name}"
+            : $"{jsonPath}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
 
     /// <summary>The references in one string.</summary>
     public static IEnumerable<(string? Path, string? Error)> FindReferences(string text)

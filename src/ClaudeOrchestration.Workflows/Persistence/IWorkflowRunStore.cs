@@ -18,13 +18,18 @@ public interface IWorkflowRunStore
     /// <summary>A run, or <see langword="null"/>.</summary>
     Task<WorkflowRunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs with a status (all when <see langword="null"/>), newest first.</summary>
-    Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(WorkflowRunStatus? status = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// One page of runs, newest first (by creation time, then run id), filtered by status when the query says so. Pages are
+    /// bounded by <see cref="WorkflowRunQuery.PageSize"/>; follow <see cref="WorkflowRunPage.ContinuationToken"/>, or use
+    /// <see cref="WorkflowRunStoreExtensions.EnumerateRunsAsync"/>, to read them all.
+    /// </summary>
+    /// <exception cref="ArgumentException">The page size is out of range or the continuation token is not one this store returned.</exception>
+    Task<WorkflowRunPage> ListRunsAsync(WorkflowRunQuery? query = null, CancellationToken cancellationToken = default);
 
     /// <summary>Writes (inserts or replaces) a node's checkpoint.</summary>
     Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default);
 
-    /// <summary>Every node checkpoint of a run.</summary>
+    /// <summary>Every node checkpoint of a run (bounded by its definition: one per node path, loop iterations included).</summary>
     Task<IReadOnlyList<WorkflowNodeRecord>> GetNodesAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>Writes (inserts or replaces) an approval request or decision.</summary>

@@ -30,8 +30,19 @@ public sealed class InMemoryWorkflowRunStore : IWorkflowRunStore
         Task.FromResult(_runs.GetValueOrDefault(runId));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(WorkflowRunStatus? status = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<WorkflowRunRecord>>(_runs.Values.Where(r => status is null || r.Status == status).OrderByDescending(r => r.CreatedAt).ToList());
+    public Task<WorkflowRunPage> ListRunsAsync(WorkflowRunQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new WorkflowRunQuery();
+        var after = RunPaging.Validate(query);
+        var runs = _runs.Values
+            .Where(r => query.Status is null || r.Status == query.Status)
+            .Where(r => after is not { } a || r.CreatedAt.UtcTicks < a.CreatedTicks
+                || (r.CreatedAt.UtcTicks == a.CreatedTicks && string.CompareOrdinal(r.RunId, a.RunId) < 0))
+            .OrderByDescending(r => r.CreatedAt.UtcTicks).ThenByDescending(r => r.RunId, StringComparer.Ordinal)
+            .Take(query.PageSize + 1)
+            .ToList();
+        return Task.FromResult(RunPaging.Page(runs, query.PageSize));
+    }
 
     /// <inheritdoc />
     public Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default)

@@ -85,14 +85,21 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(WorkflowRunStatus? status = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync<IReadOnlyList<WorkflowRunRecord>>(async connection =>
+    public Task<WorkflowRunPage> ListRunsAsync(WorkflowRunQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new WorkflowRunQuery();
+        var after = RunPaging.Validate(query);
+        return ExecuteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = status is null
-                ? "SELECT json FROM runs ORDER BY created_at DESC"
-                : "SELECT json FROM runs WHERE status = $status ORDER BY created_at DESC";
-            command.Parameters.AddWithValue("$status", status?.ToString() ?? "");
+            // SQLite orders text with memcmp (BINARY): the same order as string.CompareOrdinal for the ASCII ids runs use.
+            command.CommandText = "SELECT json FROM runs WHERE ($status IS NULL OR status = $status)"
+                + " AND ($created IS NULL OR created_at < $created OR (created_at = $created AND run_id < $id))"
+                + " ORDER BY created_at DESC, run_id DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$status", (object?)query.Status?.ToString() ?? DBNull.Value);
+            command.Parameters.AddWithValue("$created", after is { } a ? a.CreatedTicks : DBNull.Value);
+            command.Parameters.AddWithValue("$id", (object?)after?.RunId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", query.PageSize + 1);
             var runs = new List<WorkflowRunRecord>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -100,8 +107,9 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
                 runs.Add(JsonSerializer.Deserialize(reader.GetString(0), WorkflowStateJsonContext.Default.WorkflowRunRecord)!);
             }
 
-            return runs;
+            return RunPaging.Page(runs, query.PageSize);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default)
@@ -252,6 +260,7 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
                 CREATE TABLE IF NOT EXISTS nodes (run_id TEXT NOT NULL, node_path TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (run_id, node_path));
                 CREATE TABLE IF NOT EXISTS approvals (run_id TEXT NOT NULL, node_path TEXT NOT NULL, pending INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (run_id, node_path));
                 CREATE INDEX IF NOT EXISTS approvals_pending ON approvals (pending);
+                CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at DESC, run_id DESC);
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -46,6 +46,29 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Parse_InputReferencesNestedInObjectsArraysAndChildNodes_AreCheckedLikeTopLevelOnes()
+    {
+        var error = Assert.Throws<WorkflowValidationException>(() => WorkflowDefinitionJson.Parse("""
+            { "name": "nested", "inputs": [ { "name": "task" } ],
+              "nodes": [
+                { "id": "a", "type": "set", "inputs": { "cfg": { "ok": "${inputs.task}", "list": [ 1, { "deep": "x ${inputs.ghost1} y" } ] } } },
+                { "id": "p", "type": "parallel", "nodes": [
+                  { "id": "b", "type": "set", "inputs": { "ok": "${inputs.task}", "cfg": { "bad": "${inputs.ghost2}" } } } ] },
+                { "id": "s", "type": "subworkflow", "inputs": { "inputs": { "topic": "${inputs.task}" } }, "nodes": [
+                  { "id": "c", "type": "set", "inputs": { "ok": "${inputs.topic}", "bad": [ "${inputs.task}" ] } } ] }
+              ],
+              "outputs": { "odd name": { "x": "${inputs.ghost3}" } } }
+            """)).Errors;
+
+        Assert.Collection(error.OrderBy(e => e.JsonPath, StringComparer.Ordinal),
+            e => Assert.Equal(("a", "$.nodes[0].inputs.cfg.list[1].deep"), (e.NodeId, e.JsonPath)),
+            e => Assert.Equal(("p/b", "$.nodes[1].nodes[0].inputs.cfg.bad"), (e.NodeId, e.JsonPath)),
+            e => Assert.Equal(("s/c", "$.nodes[2].nodes[0].inputs.bad[0]"), (e.NodeId, e.JsonPath)),
+            e => Assert.Equal((null, "$.outputs['odd name'].x"), (e.NodeId, e.JsonPath)));
+        Assert.Contains("declared: topic", error.Single(e => e.NodeId == "s/c").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_ReferenceToNodeThatIsNotUpstream_IsRejected()
     {
         var builder = new WorkflowBuilder("w")

@@ -26,7 +26,7 @@ public sealed class AddWorkflowsTests
         var store = Assert.IsType<SqliteWorkflowRunStore>(provider.GetRequiredService<IWorkflowRunStore>());
         Assert.Equal(Path.Combine(data.FullPath, "workflows.db"), store.DatabasePath);
         var handlers = provider.GetServices<WorkflowNodeHandler>().Select(h => h.NodeType).ToList();
-        Assert.Equal(["claude_code", "rag_query", "context_update", "work"], handlers);
+        Assert.Equal(["claude_code", "rag_query", "context_update", "dify", "work"], handlers);
         Assert.Single(provider.GetServices<IHostedService>(), s => s.GetType().Name == "WorkflowEngineHostedService");
 
         var definition = ((WorkflowEngine)engine).CreateBuilder("di").Node("a", "work").Build();

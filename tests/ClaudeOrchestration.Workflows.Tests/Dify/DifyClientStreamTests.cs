@@ -283,19 +283,7 @@ public sealed class DifyClientStreamTests
     public async Task StreamWorkflowAsync_Cancelled_ClosesTheConnectionAndStopsTheTask()
     {
         var streamAborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await FakeDifyServer.StartAsync(async (context, request) =>
-        {
-            if (request.Path.EndsWith("/stop", StringComparison.Ordinal))
-            {
-                await FakeDifyServer.JsonAsync(context, 200, """{"result":"success"}""");
-                return;
-            }
-
-            await FakeDifyServer.BeginSseAsync(context);
-            await FakeDifyServer.DataAsync(context, DifySamples.WorkflowStarted);
-            using var registration = context.RequestAborted.Register(() => streamAborted.TrySetResult());
-            await streamAborted.Task;
-        });
+        await using var server = await FakeDifyServer.StartAsync(FakeDifyServer.StreamUntilAborted(streamAborted, DifySamples.WorkflowStarted));
         var client = DifyTestClient.Create(server);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
@@ -308,9 +296,7 @@ public sealed class DifyClientStreamTests
         });
 
         await streamAborted.Task.WaitAsync(Ct);
-        var stop = Assert.Single(server.Requests, r => r.Path.EndsWith("/stop", StringComparison.Ordinal));
-        Assert.Equal($"/v1/workflows/tasks/{DifySamples.TaskId}/stop", stop.Path);
-        Assert.Contains(DifySamples.User, stop.Body, StringComparison.Ordinal);
+        server.AssertStoppedOnce();
     }
 
     [Fact]

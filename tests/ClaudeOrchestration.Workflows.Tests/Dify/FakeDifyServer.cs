@@ -96,6 +96,36 @@ internal sealed class FakeDifyServer : IAsyncDisposable
         context.Abort();
     }
 
+    /// <summary>
+    /// A handler that answers the stop endpoint with success and otherwise streams <paramref name="frames"/>, then holds
+    /// the stream open until the client drops it, which completes <paramref name="aborted"/>.
+    /// </summary>
+    public static Func<HttpContext, DifyRequest, Task> StreamUntilAborted(TaskCompletionSource aborted, params string[] frames) => async (context, request) =>
+    {
+        if (request.Path.EndsWith("/stop", StringComparison.Ordinal))
+        {
+            await JsonAsync(context, 200, """{"result":"success"}""");
+            return;
+        }
+
+        await BeginSseAsync(context);
+        foreach (var frame in frames)
+        {
+            await DataAsync(context, frame);
+        }
+
+        using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
+        await aborted.Task;
+    };
+
+    /// <summary>Asserts the server received exactly one stop, for the sample task and user.</summary>
+    public void AssertStoppedOnce()
+    {
+        var stop = Assert.Single(Requests, r => r.Path.EndsWith("/stop", StringComparison.Ordinal));
+        Assert.Equal($"/v1/workflows/tasks/{DifySamples.TaskId}/stop", stop.Path);
+        Assert.Contains(DifySamples.User, stop.Body, StringComparison.Ordinal);
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);

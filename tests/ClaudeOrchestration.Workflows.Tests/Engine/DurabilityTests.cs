@@ -153,8 +153,60 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal("w", (await store.GetRunAsync("r1", Ct))!.Definition.Name);
         Assert.Equal("z", Assert.Single(await store.GetNodesAsync("r1", Ct)).Outputs!["y"]!.GetValue<string>());
         Assert.Single(await store.GetPendingApprovalsAsync(null, Ct));
-        Assert.Single(await store.ListRunsAsync(WorkflowRunStatus.Running, Ct));
+        Assert.Single((await store.ListRunsAsync(new WorkflowRunQuery { Status = WorkflowRunStatus.Running }, Ct)).Runs);
         Assert.Null(await store.GetRunAsync("nope", Ct));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ListRunsAsync_PagesNewestFirstWithABoundedPageSize(bool sqlite)
+    {
+        IWorkflowRunStore store = sqlite ? new SqliteWorkflowRunStore(DatabasePath) : new InMemoryWorkflowRunStore();
+        try
+        {
+            var definition = new WorkflowBuilder("w").Node("a", WorkflowNodeTypes.Set).Build();
+            var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            for (var i = 0; i < 7; i++)
+            {
+                // Two runs share each timestamp: the run id breaks the tie, so no run is skipped or repeated across pages.
+                await store.CreateRunAsync(new WorkflowRunRecord
+                {
+                    RunId = $"r{i}",
+                    Definition = definition,
+                    Inputs = new Dictionary<string, JsonNode?>(),
+                    Status = i % 3 == 0 ? WorkflowRunStatus.Failed : WorkflowRunStatus.Completed,
+                    CreatedAt = start.AddMinutes(i / 2),
+                    UpdatedAt = start,
+                }, Ct);
+            }
+
+            var first = await store.ListRunsAsync(new WorkflowRunQuery { PageSize = 3 }, Ct);
+            Assert.Equal(["r6", "r5", "r4"], first.Runs.Select(r => r.RunId));
+            var second = await store.ListRunsAsync(new WorkflowRunQuery { PageSize = 3, ContinuationToken = first.ContinuationToken }, Ct);
+            Assert.Equal(["r3", "r2", "r1"], second.Runs.Select(r => r.RunId));
+            var last = await store.ListRunsAsync(new WorkflowRunQuery { PageSize = 3, ContinuationToken = second.ContinuationToken }, Ct);
+            Assert.Equal(["r0"], last.Runs.Select(r => r.RunId));
+            Assert.Null(last.ContinuationToken);
+
+            var failed = new List<string>();
+            await foreach (var run in store.EnumerateRunsAsync(WorkflowRunStatus.Failed, pageSize: 1, Ct))
+            {
+                failed.Add(run.RunId);
+            }
+
+            Assert.Equal(["r6", "r3", "r0"], failed);
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListRunsAsync(new WorkflowRunQuery { PageSize = WorkflowRunQuery.MaxPageSize + 1 }, Ct));
+            var bad = await Assert.ThrowsAsync<ArgumentException>(() => store.ListRunsAsync(new WorkflowRunQuery { ContinuationToken = "not-a-token" }, Ct));
+            Assert.Contains("not returned by this store", bad.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
     }
 
     private static WorkflowDefinition Definition(WorkflowEngine engine) => engine.CreateBuilder("resumable")
