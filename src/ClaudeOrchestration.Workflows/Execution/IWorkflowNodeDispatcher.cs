@@ -39,7 +39,7 @@ public sealed class LocalWorkflowNodeDispatcher : IWorkflowNodeDispatcher
         return _handlers.TryGetValue(context.Node.Type, out var handler)
             ? handler.ExecuteAsync(context, cancellationToken)
             : throw new WorkflowNodeException(
-                $"No handler runs node type '{context.Node.Type}' (node '{context.NodePath}'); register one with AddWorkflows().AddNodeHandler<T>().")
+                $"No handler runs node type '{context.Node.Type}' (node '{context.NodePath}'); register one with AddWorkflows().AddWorkflowNodeHandler<T>().")
             { Transient = false };
     }
 }
