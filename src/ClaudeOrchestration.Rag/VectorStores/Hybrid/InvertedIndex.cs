@@ -154,30 +154,36 @@ internal sealed class InvertedIndex
                 }
             }
 
-            var heap = new PriorityQueue<(object Key, double Score), (double Score, int Id)>(Comparer<(double Score, int Id)>.Create(
+            // The heap holds document ids: a record's key (a pointer into the heap of objects) is read only for the few that
+            // can still enter the top, or when a filter has to see it.
+            var heap = new PriorityQueue<int, (double Score, int Id)>(Comparer<(double Score, int Id)>.Create(
                 static (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Id.CompareTo(a.Id)));
             foreach (var id in touched)
             {
                 var score = scores[id];
-                var key = _documents[id]!.Key;
-                if (allow is not null && !allow(key))
+                if (heap.Count == top && heap.TryPeek(out _, out var worst) && (score < worst.Score || (score == worst.Score && id > worst.Id)))
+                {
+                    continue;
+                }
+
+                if (allow is not null && !allow(_documents[id]!.Key))
                 {
                     continue;
                 }
 
                 if (heap.Count < top)
                 {
-                    heap.Enqueue((key, score), (score, id));
+                    heap.Enqueue(id, (score, id));
                 }
                 else
                 {
-                    _ = heap.EnqueueDequeue((key, score), (score, id));
+                    _ = heap.EnqueueDequeue(id, (score, id));
                 }
             }
 
-            while (heap.Count > 0)
+            while (heap.TryDequeue(out var id, out var priority))
             {
-                results.Add(heap.Dequeue());
+                results.Add((_documents[id]!.Key, priority.Score));
             }
         }
         finally

@@ -398,14 +398,17 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
     /// <inheritdoc />
     /// <remarks>
-    /// Two independent retrievals: the best <c>Skip + top</c> records by vector (exactly as <see cref="SearchAsync{TInput}"/>,
+    /// Two independent retrievals from the collection's in-memory cache (loaded on the first search, kept in step by this
+    /// store's writes): the best <c>Skip + top</c> records by vector (exactly as <see cref="SearchAsync{TInput}"/>,
     /// <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> applying to the vector score) and the best <c>Skip + top</c>
-    /// by SQLite FTS5's <c>bm25()</c> over the full-text property's keyword index (words of <paramref name="keywords"/>,
-    /// OR-ed; Porter-stemmed), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal rank fusion
-    /// (k = 60). The reported score is the fused score: higher is better, comparable only within one result list. The
-    /// full-text property is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property
-    /// declared <c>IsFullTextIndexed</c>. Its keyword index is an FTS5 table kept in step with the records by triggers, in the
-    /// same transaction as every write; <see cref="EnsureCollectionExistsAsync"/> builds it for a collection created before it existed.
+    /// by BM25 over the full-text property's postings (words of <paramref name="keywords"/>, OR-ed; Porter-stemmed, FTS5's
+    /// idf), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal rank fusion (k = 60). The
+    /// reported score is the fused score: higher is better, comparable only within one result list. The full-text property
+    /// is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property declared
+    /// <c>IsFullTextIndexed</c>. Its durable keyword index is an FTS5 table kept in step with the records by triggers, in the
+    /// same transaction as every write; <see cref="EnsureCollectionExistsAsync"/> builds it for a collection created before it
+    /// existed. Ranking from cached postings rather than an FTS5 <c>bm25()</c> query keeps hybrid search near vector-only
+    /// latency (FTS5 scores every row that matches any query word).
     /// </remarks>
     public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
         TInput searchValue,
