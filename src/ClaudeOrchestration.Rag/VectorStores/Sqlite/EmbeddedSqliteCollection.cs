@@ -383,7 +383,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
         var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(options);
         var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-        var ranked = await RankByVectorAsync(query, vectorProperty, options.Filter, top, options.Skip, options.ScoreThreshold, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
+        var (ranked, _) = await RankAsync(query, vectorProperty, keywords: null, options.Filter, top, options.Skip, options.ScoreThreshold, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var records = await ReadByKeysAsync(ranked.Select(r => r.Key).ToList(), options.IncludeVectors, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var byKey = records.ToDictionary(r => r.Key, r => r.Record);
         foreach (var (key, score) in ranked)
@@ -431,7 +431,8 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         var wanted = (int)Math.Min((long)top + options.Skip, int.MaxValue);
         var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
 
-        var (vector, keyword) = await RankHybridAsync(query, vectorProperty, index, KeywordAnalyzer.QueryTerms(keywords), options.Filter, wanted, options.ScoreThreshold, cancellationToken).ConfigureAwait(false);
+        var (vector, keyword) = await RankAsync(
+            query, vectorProperty, (index, KeywordAnalyzer.QueryTerms(keywords)), options.Filter, wanted, 0, options.ScoreThreshold, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
         var keywordWeight = WeightedHybridSearchOptions<TRecord>.KeywordWeightOf(options);
         var page = HybridFusion.Fuse(vector, keyword, _store.HybridFusion, keywordWeight).Skip(options.Skip).Take(top).ToList();
 
@@ -462,10 +463,15 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             : null;
     }
 
-    /// <summary>The best <paramref name="top"/> keys after <paramref name="skip"/> by vector score, best first.</summary>
-    private async Task<List<(object Key, double Score)>> RankByVectorAsync(
+    /// <summary>
+    /// The best <paramref name="top"/> keys after <paramref name="skip"/> by vector and, when <paramref name="keywords"/> are
+    /// given, by BM25 over the cached postings of that keyword index's property; both best first, from the in-memory cache
+    /// under one read lock, so a hybrid search sees one snapshot.
+    /// </summary>
+    private async Task<(List<(object Key, double Score)> Vector, List<(object Key, double Score)> Keyword)> RankAsync(
         ReadOnlyMemory<float> query,
         VectorPropertyModel vectorProperty,
+        (KeywordIndexTable Index, IReadOnlyList<string> Terms)? keywords,
         Expression<Func<TRecord, bool>>? filterExpression,
         int top,
         int skip,
@@ -479,54 +485,28 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         try
         {
             var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
-            var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
-            return cache.Read(table => SearchVectors(table, column, kind, query.Span, top, skip, scoreThreshold, allowedKeys));
-        }
-        catch (SqliteException ex)
-        {
-            throw _store.Wrap(ex, Name, operation);
-        }
-    }
-
-    /// <summary>
-    /// Both rankings of a hybrid search, best first, from the in-memory cache under one read lock: the best <paramref name="top"/>
-    /// by vector and the best <paramref name="top"/> by BM25 over the cached postings of <paramref name="index"/>'s property.
-    /// </summary>
-    private async Task<(List<(object Key, double Score)> Vector, List<(object Key, double Score)> Keyword)> RankHybridAsync(
-        ReadOnlyMemory<float> query,
-        VectorPropertyModel vectorProperty,
-        KeywordIndexTable index,
-        IReadOnlyList<string> terms,
-        Expression<Func<TRecord, bool>>? filterExpression,
-        int top,
-        double? scoreThreshold,
-        CancellationToken cancellationToken)
-    {
-        var column = _binding.VectorColumnOf(vectorProperty);
-        var kind = _binding.ScoreKinds[column];
-        (string Sql, IReadOnlyList<object> Parameters)? filter = filterExpression is null ? null : SqliteFilterTranslator.Translate(filterExpression, _binding.Model);
-        try
-        {
-            var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
-            if (!_keywordIndexesVerified)
+            if (keywords is not null && !_keywordIndexesVerified)
             {
                 using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
                 await VerifyKeywordIndexesAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
             var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
-
             return cache.Read(table =>
             {
-                var vector = SearchVectors(table, column, kind, query.Span, top, 0, scoreThreshold, allowedKeys);
+                var vector = SearchVectors(table, column, kind, query.Span, top, skip, scoreThreshold, allowedKeys);
+                if (keywords is not { } k)
+                {
+                    return (vector, new List<(object Key, double Score)>());
+                }
+
                 HashSet<object>? allowed = allowedKeys is null ? null : [.. allowedKeys];
-                var keyword = cache.KeywordIndexes[index.Ordinal].Search(terms, top, allowed is null ? null : allowed.Contains);
-                return (vector, keyword);
+                return (vector, cache.KeywordIndexes[k.Index.Ordinal].Search(k.Terms, top, allowed is null ? null : allowed.Contains));
             });
         }
         catch (SqliteException ex)
         {
-            throw _store.Wrap(ex, Name, nameof(HybridSearchAsync));
+            throw _store.Wrap(ex, Name, operation);
         }
     }
 
