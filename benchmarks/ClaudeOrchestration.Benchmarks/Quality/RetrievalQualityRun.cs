@@ -103,7 +103,7 @@ public static class RetrievalQualityRun
                     rows.Add(Row($"{name} vector only", storeKind, await EvaluateAsync(cisi, q => KnowledgeSearch(kb, q, hybrid: false))));
                     if (name == "hashing")
                     {
-                        rows.Add(Row("keyword only (our index)", storeKind, await EvaluateAsync(cisi, q => KeywordOnly(collection, q))));
+                        rows.Add(Row(storeKind == "sqlite" ? "keyword only (our FTS5 table, `bm25()`)" : "keyword only (our inverted index)", storeKind, await EvaluateAsync(cisi, q => KeywordOnly(collection, q))));
                     }
                 }
 
