@@ -16,7 +16,7 @@ namespace ClaudeOrchestration.Benchmarks.Quality;
 /// Retrieval quality on CISI: every configuration of the knowledge base (hashing or MiniLM embeddings; vector only, keyword
 /// only, hybrid; in-memory and SQLite stores) and, as the reference nobody here wrote, SQLite FTS5's own <c>bm25()</c> over
 /// the same text, queried directly. Prints a markdown table of nDCG@10, MAP@100, Recall@100, P@10 and ms/query.
-/// <c>dotnet run -c Release -- quality [path-to-ir-folder] [--no-semantic] [--scale 100000 [--scale-only]]</c>.
+/// <c>dotnet run -c Release -- quality [path-to-ir-folder] [--no-semantic] [--store memory|sqlite] [--scale 100000 [--scale-only]]</c>.
 /// </summary>
 public static class RetrievalQualityRun
 {
@@ -31,6 +31,8 @@ public static class RetrievalQualityRun
         var scaleAt = Array.IndexOf(args, "--scale");
         var scale = scaleAt >= 0 && scaleAt + 1 < args.Length ? int.Parse(args[scaleAt + 1], CultureInfo.InvariantCulture) : 0;
         var runQuality = !args.Contains("--scale-only");
+        var storeAt = Array.IndexOf(args, "--store");
+        string[] stores = storeAt >= 0 && storeAt + 1 < args.Length ? [args[storeAt + 1]] : ["memory", "sqlite"];
         Console.WriteLine($"CISI: {cisi.Documents.Count} documents, {cisi.Queries.Count} judged queries; {Environment.ProcessorCount} cores.");
         var work = Directory.CreateTempSubdirectory("co-quality-");
         var rows = new List<string>();
@@ -46,11 +48,11 @@ public static class RetrievalQualityRun
                 rows.Add(Row("Reference BM25 (SQLite FTS5 `bm25()`, direct)", "sqlite", await EvaluateAsync(cisi, ReferenceBm25(cisi, Path.Combine(work.FullName, "reference.db")))));
 
                 using var hashing = new HashingEmbeddingGenerator();
-                await RunEmbedderAsync(cisi, work, "hashing", hashing, rows);
+                await RunEmbedderAsync(cisi, work, "hashing", hashing, stores, rows);
                 if (semantic)
                 {
                     using var miniLm = new MiniLmEmbeddingGenerator();
-                    await RunEmbedderAsync(cisi, work, "MiniLM", miniLm, rows);
+                    await RunEmbedderAsync(cisi, work, "MiniLM", miniLm, stores, rows);
                 }
             }
         }
@@ -72,9 +74,9 @@ public static class RetrievalQualityRun
         return 0;
     }
 
-    private static async Task RunEmbedderAsync(CisiCorpus cisi, DirectoryInfo work, string name, IEmbeddingGenerator<string, Embedding<float>> embedder, List<string> rows)
+    private static async Task RunEmbedderAsync(CisiCorpus cisi, DirectoryInfo work, string name, IEmbeddingGenerator<string, Embedding<float>> embedder, string[] stores, List<string> rows)
     {
-        foreach (var storeKind in new[] { "memory", "sqlite" })
+        foreach (var storeKind in stores)
         {
             var fusions = storeKind == "memory" && name == "hashing"
                 ? new[] { HybridFusionMethod.ReciprocalRank, HybridFusionMethod.NormalizedScore }
@@ -101,7 +103,7 @@ public static class RetrievalQualityRun
                     rows.Add(Row($"{name} vector only", storeKind, await EvaluateAsync(cisi, q => KnowledgeSearch(kb, q, hybrid: false))));
                     if (name == "hashing")
                     {
-                        rows.Add(Row("keyword only (our index)", storeKind, await EvaluateAsync(cisi, q => KeywordOnly(collection, q))));
+                        rows.Add(Row(storeKind == "sqlite" ? "keyword only (our FTS5 table, `bm25()`)" : "keyword only (our inverted index)", storeKind, await EvaluateAsync(cisi, q => KeywordOnly(collection, q))));
                     }
                 }
 

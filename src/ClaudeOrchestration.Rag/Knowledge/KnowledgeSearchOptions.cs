@@ -20,8 +20,9 @@ public sealed class KnowledgeSearchOptions
     /// Rank by keywords as well as by meaning. Default <see langword="true"/>. When the collection implements MEVD's
     /// <see cref="Microsoft.Extensions.VectorData.IKeywordHybridSearchable{TRecord}"/> (both embedded stores do), the store
     /// retrieves the best <see cref="HybridCandidates"/> chunks from its keyword index (BM25) and, independently, the best
-    /// <see cref="HybridCandidates"/> by vector, and fuses the two rankings by reciprocal rank fusion (k = 60): a chunk that
-    /// only the keywords find can still be returned. Other stores fall back to re-ranking the best
+    /// <see cref="HybridCandidates"/> by vector, and fuses the two rankings by reciprocal rank fusion (k = 60; with the
+    /// hashing embedder the keyword ranking counts twice, its vectors being a weak lexical signal): a chunk that only the
+    /// keywords find can still be returned. Other stores fall back to re-ranking the best
     /// <see cref="HybridCandidates"/> vector candidates with BM25 over their text. Helps exact terms (names, identifiers,
     /// error codes) that an embedding model blurs, and lifts retrieval quality with the hashing embedder (see
     /// <c>docs/benchmarks.md</c>). Set <see langword="false"/> for pure vector ranking.

@@ -43,6 +43,31 @@ public sealed class SqliteKeywordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task HybridSearchAsync_WritesAfterTheCacheLoaded_RanksTheCurrentText()
+    {
+        using var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}");
+        var collection = store.GetCollection<string, HybridRecord<string>>(Collection);
+        await collection.EnsureCollectionExistsAsync(Ct);
+        await collection.UpsertAsync(Enumerable.Range(0, 20).Select(i => Record(i, $"filler {i}")), Ct);
+        var hybrid = (IKeywordHybridSearchable<HybridRecord<string>>)collection;
+        Assert.NotEmpty(await hybrid.HybridSearchAsync(Query, ["filler"], 3, cancellationToken: Ct).ToListAsync(Ct)); // loads the cache
+
+        await collection.UpsertAsync(Record(7, "a zebra here", [-1, 0, 0, 1]), Ct);
+        await collection.UpsertAsync(Record(30, "another zebra", [-1, 0, 0, 1]), Ct);
+        await collection.DeleteAsync("k30", Ct);
+
+        // The new text is found, the deleted record is not, the old text is gone: k7's vector is the farthest from the
+        // query, so only its keyword rank can bring it into the top 2 (next to the best vector match).
+        var zebra = await hybrid.HybridSearchAsync(Query, ["zebra"], 2, cancellationToken: Ct).Select(r => r.Record.Key).ToListAsync(Ct);
+        Assert.Contains("k7", zebra);
+        Assert.DoesNotContain("k30", zebra);
+        var filler = await hybrid.HybridSearchAsync(Query, ["filler"], 20, cancellationToken: Ct).Select(r => r.Record.Key).ToListAsync(Ct);
+        Assert.Equal("k7", filler[^1]);
+        var filtered = await hybrid.HybridSearchAsync(Query, ["zebra"], 2, new() { Filter = r => r.Key != "k7" }, Ct).Select(r => r.Record.Key).ToListAsync(Ct);
+        Assert.DoesNotContain("k7", filtered);
+    }
+
+    [Fact]
     public async Task HybridSearchAsync_AfterReopen_UsesThePersistedIndex()
     {
         using (var store = new EmbeddedSqliteVectorStore($"Data Source={DatabasePath}"))

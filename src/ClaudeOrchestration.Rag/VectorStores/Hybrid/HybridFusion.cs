@@ -15,7 +15,8 @@ internal static class HybridFusion
     public static List<(object Key, double Score)> Fuse(
         IReadOnlyList<(object Key, double Score)> vector,
         IReadOnlyList<(object Key, double Score)> keyword,
-        HybridFusionMethod method = HybridFusionMethod.ReciprocalRank)
+        HybridFusionMethod method = HybridFusionMethod.ReciprocalRank,
+        double keywordWeight = 1d)
     {
         var fused = new Dictionary<object, (double Score, int VectorRank, int KeywordRank)>(vector.Count + keyword.Count);
         var vectorNorm = method == HybridFusionMethod.NormalizedScore ? MinMax(vector) : default;
@@ -28,7 +29,7 @@ internal static class HybridFusion
 
         for (var i = 0; i < keyword.Count; i++)
         {
-            var contribution = method == HybridFusionMethod.ReciprocalRank ? 1d / (RrfK + i + 1) : Normalize(keyword[i].Score, keywordNorm);
+            var contribution = keywordWeight * (method == HybridFusionMethod.ReciprocalRank ? 1d / (RrfK + i + 1) : Normalize(keyword[i].Score, keywordNorm));
             fused[keyword[i].Key] = fused.TryGetValue(keyword[i].Key, out var existing)
                 ? (existing.Score + contribution, existing.VectorRank, i)
                 : (contribution, int.MaxValue, i);

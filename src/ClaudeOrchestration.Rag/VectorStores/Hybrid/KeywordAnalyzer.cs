@@ -4,8 +4,8 @@ namespace ClaudeOrchestration.Rag.VectorStores.Hybrid;
 
 /// <summary>
 /// Turns text into index terms for the in-memory keyword index and keywords into an FTS5 query for the SQLite one. Words are
-/// runs of letters and digits (<see cref="LexicalText"/>), lower-cased, stop words dropped; the in-memory index also folds
-/// English plurals (Harman's "S" stemmer), where SQLite's FTS5 uses its own Porter stemmer.
+/// runs of letters and digits (<see cref="LexicalText"/>), lower-cased, stop words dropped, Porter-stemmed (the stemmer of
+/// SQLite FTS5's <c>porter</c> tokenizer; measured on CISI, it ranks better than folding plurals only).
 /// </summary>
 internal static class KeywordAnalyzer
 {
@@ -20,7 +20,7 @@ internal static class KeywordAnalyzer
         var terms = LexicalText.Terms(text);
         for (var i = 0; i < terms.Count; i++)
         {
-            terms[i] = Stem(terms[i]);
+            terms[i] = PorterStemmer.Stem(terms[i]);
         }
 
         return terms;
@@ -55,26 +55,5 @@ internal static class KeywordAnalyzer
         }
 
         return words.Count == 0 ? null : string.Join(" OR ", words);
-    }
-
-    /// <summary>Harman (1991) "S" stemmer: ies → y, es → e, s → (nothing), with its exceptions.</summary>
-    internal static string Stem(string word)
-    {
-        if (word.Length < 4 || word[^1] != 's' || char.IsDigit(word[^2]))
-        {
-            return word;
-        }
-
-        if (word.EndsWith("ies", StringComparison.Ordinal) && !word.EndsWith("eies", StringComparison.Ordinal) && !word.EndsWith("aies", StringComparison.Ordinal))
-        {
-            return word[..^3] + "y";
-        }
-
-        if (word.EndsWith("es", StringComparison.Ordinal) && !word.EndsWith("aes", StringComparison.Ordinal) && !word.EndsWith("ees", StringComparison.Ordinal) && !word.EndsWith("oes", StringComparison.Ordinal))
-        {
-            return word[..^1];
-        }
-
-        return word.EndsWith("us", StringComparison.Ordinal) || word.EndsWith("ss", StringComparison.Ordinal) ? word : word[..^1];
     }
 }

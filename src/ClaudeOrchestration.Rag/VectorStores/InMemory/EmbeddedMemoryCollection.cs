@@ -308,6 +308,7 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
         var terms = KeywordAnalyzer.QueryTerms(keywords);
         var wanted = (int)Math.Min((long)top + options.Skip, int.MaxValue);
         var fusion = _store.HybridFusion;
+        var keywordWeight = WeightedHybridSearchOptions<TRecord>.KeywordWeightOf(options);
         cancellationToken.ThrowIfCancellationRequested();
 
         var results = state.Read(table =>
@@ -320,7 +321,7 @@ public sealed class EmbeddedMemoryCollection<TKey, TRecord> : VectorStoreCollect
                 terms,
                 wanted,
                 predicate is null ? null : key => table.TryGetSlot(key, out var slot) && table.RowAt(slot) is { } row && predicate(row));
-            var fused = HybridFusion.Fuse(vector, keyword, fusion);
+            var fused = HybridFusion.Fuse(vector, keyword, fusion, keywordWeight);
             var page = new List<VectorSearchResult<TRecord>>(Math.Min(top, fused.Count));
             foreach (var (key, score) in fused.Skip(options.Skip).Take(top))
             {

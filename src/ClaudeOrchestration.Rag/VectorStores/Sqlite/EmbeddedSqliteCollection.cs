@@ -32,6 +32,9 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     where TKey : notnull
     where TRecord : class
 {
+    /// <summary>How many hybrid search results are read from the database at a time.</summary>
+    private const int HybridReadBatch = 16;
+
     private readonly EmbeddedSqliteVectorStore _store;
     private readonly RecordBinding<TKey, TRecord> _binding;
     private readonly VectorStoreCollectionMetadata _metadata;
@@ -41,6 +44,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     private readonly string _allColumns;
     private readonly string _upsertSql;
     private readonly KeywordIndexTable[] _keywordIndexes;
+    private readonly int[] _keywordOrdinals;
     private volatile bool _schemaVerified;
     private volatile bool _keywordIndexesVerified;
 
@@ -70,8 +74,10 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             : "DO UPDATE SET " + string.Join(", ", valueColumns.Select(c => $"{c} = excluded.{c}"));
         _upsertSql = $"INSERT INTO {_table} ({_allColumns}) VALUES ({parameters}) ON CONFLICT({_keyColumn}) {conflict};";
         _keywordIndexes = [.. _binding.DataProperties
-            .Where(p => p.IsFullTextIndexed && p.Type == typeof(string))
-            .Select(p => new KeywordIndexTable(p, SqliteSql.KeywordIndexPrefix(name) + p.StorageName))];
+            .Select((p, ordinal) => (Property: p, Ordinal: ordinal))
+            .Where(p => p.Property.IsFullTextIndexed && p.Property.Type == typeof(string))
+            .Select(p => new KeywordIndexTable(p.Property, SqliteSql.KeywordIndexPrefix(name) + p.Property.StorageName, p.Ordinal))];
+        _keywordOrdinals = [.. _keywordIndexes.Select(k => k.Ordinal)];
     }
 
     /// <inheritdoc />
@@ -235,11 +241,16 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _store.LoadedCache(Name)?.Write(table =>
+            var cache = _store.LoadedCache(Name);
+            cache?.Write(table =>
             {
                 foreach (var key in boxedKeys)
                 {
                     _ = table.Remove(key);
+                    foreach (var index in cache.KeywordIndexes.Values)
+                    {
+                        _ = index.Remove(key);
+                    }
                 }
             });
         }
@@ -326,13 +337,18 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-            // Committed: mirror the batch into the vector cache (if a search has loaded it) while still holding the write gate,
+            // Committed: mirror the batch into the cache (if a search has loaded it) while still holding the write gate,
             // so the cache sees writes in commit order.
-            _store.LoadedCache(Name)?.Write(table =>
+            var cache = _store.LoadedCache(Name);
+            cache?.Write(table =>
             {
                 for (var i = 0; i < batch.Count; i++)
                 {
                     table.Upsert(keys[i], vectors[i], null);
+                    foreach (var (ordinal, index) in cache.KeywordIndexes)
+                    {
+                        index.Upsert(keys[i], values[i][1 + ordinal] as string);
+                    }
                 }
             });
         }
@@ -367,7 +383,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
         var vectorProperty = _binding.Model.GetVectorPropertyOrSingle(options);
         var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-        var ranked = await RankByVectorAsync(query, vectorProperty, options.Filter, top, options.Skip, options.ScoreThreshold, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
+        var (ranked, _) = await RankAsync(query, vectorProperty, keywords: null, options.Filter, top, options.Skip, options.ScoreThreshold, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var records = await ReadByKeysAsync(ranked.Select(r => r.Key).ToList(), options.IncludeVectors, nameof(SearchAsync), cancellationToken).ConfigureAwait(false);
         var byKey = records.ToDictionary(r => r.Key, r => r.Record);
         foreach (var (key, score) in ranked)
@@ -382,14 +398,17 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
     /// <inheritdoc />
     /// <remarks>
-    /// Two independent retrievals: the best <c>Skip + top</c> records by vector (exactly as <see cref="SearchAsync{TInput}"/>,
+    /// Two independent retrievals from the collection's in-memory cache (loaded on the first search, kept in step by this
+    /// store's writes): the best <c>Skip + top</c> records by vector (exactly as <see cref="SearchAsync{TInput}"/>,
     /// <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> applying to the vector score) and the best <c>Skip + top</c>
-    /// by SQLite FTS5's <c>bm25()</c> over the full-text property's keyword index (words of <paramref name="keywords"/>,
-    /// OR-ed; Porter-stemmed), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal rank fusion
-    /// (k = 60). The reported score is the fused score: higher is better, comparable only within one result list. The
-    /// full-text property is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property
-    /// declared <c>IsFullTextIndexed</c>. Its keyword index is an FTS5 table kept in step with the records by triggers, in the
-    /// same transaction as every write; <see cref="EnsureCollectionExistsAsync"/> builds it for a collection created before it existed.
+    /// by BM25 over the full-text property's postings (words of <paramref name="keywords"/>, OR-ed; Porter-stemmed, FTS5's
+    /// idf), both honouring <see cref="HybridSearchOptions{TRecord}.Filter"/>; then reciprocal rank fusion (k = 60). The
+    /// reported score is the fused score: higher is better, comparable only within one result list. The full-text property
+    /// is <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/>, or the only string property declared
+    /// <c>IsFullTextIndexed</c>. Its durable keyword index is an FTS5 table kept in step with the records by triggers, in the
+    /// same transaction as every write; <see cref="EnsureCollectionExistsAsync"/> builds it for a collection created before it
+    /// existed. Ranking from cached postings rather than an FTS5 <c>bm25()</c> query keeps hybrid search near vector-only
+    /// latency (FTS5 scores every row that matches any query word).
     /// </remarks>
     public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
         TInput searchValue,
@@ -412,19 +431,24 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         var wanted = (int)Math.Min((long)top + options.Skip, int.MaxValue);
         var query = await _binding.GetSearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
 
-        var vector = await RankByVectorAsync(query, vectorProperty, options.Filter, wanted, 0, options.ScoreThreshold, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
-        var match = KeywordAnalyzer.ToFts5Query(keywords);
-        var keyword = match is null ? [] : await RankByKeywordsAsync(index, match, options.Filter, wanted, cancellationToken).ConfigureAwait(false);
-        var page = HybridFusion.Fuse(vector, keyword, _store.HybridFusion).Skip(options.Skip).Take(top).ToList();
+        var (vector, keyword) = await RankAsync(
+            query, vectorProperty, (index, KeywordAnalyzer.QueryTerms(keywords)), options.Filter, wanted, 0, options.ScoreThreshold, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
+        var keywordWeight = WeightedHybridSearchOptions<TRecord>.KeywordWeightOf(options);
+        var page = HybridFusion.Fuse(vector, keyword, _store.HybridFusion, keywordWeight).Skip(options.Skip).Take(top).ToList();
 
-        var records = await ReadByKeysAsync(page.ConvertAll(r => r.Key), options.IncludeVectors, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
-        var byKey = records.ToDictionary(r => r.Key, r => r.Record);
-        foreach (var (key, score) in page)
+        // Records are read a few at a time as the caller enumerates: a caller that asks for deep candidates and stops early
+        // (the knowledge base takes its Top from HybridCandidates) reads only the records it uses.
+        foreach (var batch in page.Chunk(HybridReadBatch))
         {
-            // A record deleted between the ranking and the read is skipped.
-            if (byKey.TryGetValue(key, out var record))
+            var records = await ReadByKeysAsync([.. batch.Select(r => r.Key)], options.IncludeVectors, nameof(HybridSearchAsync), cancellationToken).ConfigureAwait(false);
+            var byKey = records.ToDictionary(r => r.Key, r => r.Record);
+            foreach (var (key, score) in batch)
             {
-                yield return new VectorSearchResult<TRecord>(record, score);
+                // A record deleted between the ranking and the read is skipped.
+                if (byKey.TryGetValue(key, out var record))
+                {
+                    yield return new VectorSearchResult<TRecord>(record, score);
+                }
             }
         }
     }
@@ -439,10 +463,15 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             : null;
     }
 
-    /// <summary>The best <paramref name="top"/> keys after <paramref name="skip"/> by vector score, best first.</summary>
-    private async Task<List<(object Key, double Score)>> RankByVectorAsync(
+    /// <summary>
+    /// The best <paramref name="top"/> keys after <paramref name="skip"/> by vector and, when <paramref name="keywords"/> are
+    /// given, by BM25 over the cached postings of that keyword index's property; both best first, from the in-memory cache
+    /// under one read lock, so a hybrid search sees one snapshot.
+    /// </summary>
+    private async Task<(List<(object Key, double Score)> Vector, List<(object Key, double Score)> Keyword)> RankAsync(
         ReadOnlyMemory<float> query,
         VectorPropertyModel vectorProperty,
+        (KeywordIndexTable Index, IReadOnlyList<string> Terms)? keywords,
         Expression<Func<TRecord, bool>>? filterExpression,
         int top,
         int skip,
@@ -456,35 +485,62 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         try
         {
             var cache = await GetLoadedCacheAsync(cancellationToken).ConfigureAwait(false);
+            if (keywords is not null && !_keywordIndexesVerified)
+            {
+                using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+                await VerifyKeywordIndexesAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
             var allowedKeys = filter is { } f ? await SelectKeysAsync(f.Sql, f.Parameters, cancellationToken).ConfigureAwait(false) : null;
             return cache.Read(table =>
             {
-                List<(int Slot, double Score)> hits;
-                if (allowedKeys is null)
+                var vector = SearchVectors(table, column, kind, query.Span, top, skip, scoreThreshold, allowedKeys);
+                if (keywords is not { } k)
                 {
-                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, skip, scoreThreshold, default(AllSlots), filtered: false);
-                }
-                else
-                {
-                    var bitmap = SlotBitmap.Create(table.Count);
-                    foreach (var key in allowedKeys)
-                    {
-                        if (table.TryGetSlot(key, out var slot))
-                        {
-                            SlotBitmap.Set(bitmap, slot);
-                        }
-                    }
-
-                    hits = VectorSearcher.Search(table, column, kind, query.Span, top, skip, scoreThreshold, new SlotBitmap(bitmap), filtered: true);
+                    return (vector, new List<(object Key, double Score)>());
                 }
 
-                return hits.Select(h => (table.KeyAt(h.Slot), h.Score)).ToList();
+                HashSet<object>? allowed = allowedKeys is null ? null : [.. allowedKeys];
+                return (vector, cache.KeywordIndexes[k.Index.Ordinal].Search(k.Terms, top, allowed is null ? null : allowed.Contains));
             });
         }
         catch (SqliteException ex)
         {
             throw _store.Wrap(ex, Name, operation);
         }
+    }
+
+    /// <summary>The best <paramref name="top"/> keys after <paramref name="skip"/> by vector score among <paramref name="allowedKeys"/> (all when null).</summary>
+    private static List<(object Key, double Score)> SearchVectors(
+        VectorSlotTable table,
+        int column,
+        ScoreKind kind,
+        ReadOnlySpan<float> query,
+        int top,
+        int skip,
+        double? scoreThreshold,
+        List<object>? allowedKeys)
+    {
+        List<(int Slot, double Score)> hits;
+        if (allowedKeys is null)
+        {
+            hits = VectorSearcher.Search(table, column, kind, query, top, skip, scoreThreshold, default(AllSlots), filtered: false);
+        }
+        else
+        {
+            var bitmap = SlotBitmap.Create(table.Count);
+            foreach (var key in allowedKeys)
+            {
+                if (table.TryGetSlot(key, out var slot))
+                {
+                    SlotBitmap.Set(bitmap, slot);
+                }
+            }
+
+            hits = VectorSearcher.Search(table, column, kind, query, top, skip, scoreThreshold, new SlotBitmap(bitmap), filtered: true);
+        }
+
+        return hits.ConvertAll(h => (table.KeyAt(h.Slot), h.Score));
     }
 
     /// <summary>Keyword-only ranking (FTS5 <c>bm25()</c> over the single full-text property), for the retrieval-quality benchmark.</summary>
@@ -677,7 +733,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
     private async Task<SqliteVectorCache> GetLoadedCacheAsync(CancellationToken cancellationToken)
     {
-        var cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw));
+        var cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
         if (cache.Loaded)
         {
             return cache;
@@ -695,12 +751,14 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
             var vectorColumns = _binding.VectorProperties.Select(p => SqliteSql.Quote(p.StorageName));
-            command.CommandText = $"SELECT {string.Join(", ", [_keyColumn, .. vectorColumns])} FROM {_table};";
+            var textColumns = _keywordIndexes.Select(k => SqliteSql.Quote(k.Property.StorageName));
+            command.CommandText = $"SELECT {string.Join(", ", [_keyColumn, .. vectorColumns, .. textColumns])} FROM {_table};";
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
             // Until Loaded is set nobody else touches the table: searches wait on the gate, writers skip unloaded caches.
             var table = cache.Table;
-            table.Clear();
+            cache.Clear();
+            var firstText = 1 + _binding.VectorProperties.Count;
             var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -716,6 +774,10 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                 }
 
                 table.Upsert(key, vectors, null);
+                for (var k = 0; k < _keywordIndexes.Length; k++)
+                {
+                    cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, reader.IsDBNull(firstText + k) ? null : reader.GetString(firstText + k));
+                }
             }
 
             cache.Loaded = true;
@@ -821,5 +883,8 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     }
 
     /// <summary>A full-text property and the FTS5 table that indexes it.</summary>
-    private sealed record KeywordIndexTable(DataPropertyModel Property, string Name);
+    /// <param name="Property">The full-text property.</param>
+    /// <param name="Name">The FTS5 table's name.</param>
+    /// <param name="Ordinal">The property's ordinal among the data properties (its key in the cache's postings).</param>
+    private sealed record KeywordIndexTable(DataPropertyModel Property, string Name, int Ordinal);
 }

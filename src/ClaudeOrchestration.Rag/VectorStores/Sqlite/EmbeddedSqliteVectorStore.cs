@@ -279,7 +279,7 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
 
     internal VectorStores.Hnsw.HnswIndexOptions Hnsw => _options.Hnsw;
 
-    internal SqliteVectorCache GetCache(string name, IReadOnlyList<VectorColumnSpec> columns)
+    internal SqliteVectorCache GetCache(string name, IReadOnlyList<VectorColumnSpec> columns, IReadOnlyList<int> keywordOrdinals)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_caches.TryGetValue(name, out var existing))
@@ -287,7 +287,7 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
             return existing;
         }
 
-        var created = new SqliteVectorCache(columns);
+        var created = new SqliteVectorCache(columns, keywordOrdinals);
         var winner = _caches.GetOrAdd(name, created);
         if (!ReferenceEquals(winner, created))
         {

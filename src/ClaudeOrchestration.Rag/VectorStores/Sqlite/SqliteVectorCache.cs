@@ -1,14 +1,23 @@
 namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 
 /// <summary>
-/// The in-memory copy of one SQLite collection's vectors (keys and vector arenas, no data), loaded on the first search and
-/// then kept in sync by the store's own writes after each commit. Searches scan it under a read lock.
+/// The in-memory copy of one SQLite collection's vectors (keys and vector arenas, no data) and of its keyword postings (one
+/// inverted index per full-text property), loaded on the first search and then kept in sync by the store's own writes after
+/// each commit. Searches scan it under a read lock.
 /// </summary>
-internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns) : IDisposable
+/// <remarks>
+/// The FTS5 tables stay the durable keyword index (written by triggers in each write's transaction, so they survive a crash
+/// with the records); ranking from these postings instead of an FTS5 <c>bm25()</c> query is what keeps hybrid search near
+/// vector-only latency: FTS5 scores every row matching any query word, which is most of a large collection.
+/// </remarks>
+internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns, IReadOnlyList<int> keywordOrdinals) : IDisposable
 {
     private volatile bool _loaded;
 
     public VectorSlotTable Table { get; } = new(columns, storesRows: false);
+
+    /// <summary>The keyword postings of each full-text property, by its ordinal among the data properties.</summary>
+    public IReadOnlyDictionary<int, Hybrid.InvertedIndex> KeywordIndexes { get; } = keywordOrdinals.ToDictionary(o => o, _ => new Hybrid.InvertedIndex());
 
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
@@ -17,6 +26,16 @@ internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns)
     {
         get => _loaded;
         set => _loaded = value;
+    }
+
+    /// <summary>Empties the vectors and the postings (before a load).</summary>
+    public void Clear()
+    {
+        Table.Clear();
+        foreach (var index in KeywordIndexes.Values)
+        {
+            index.Clear();
+        }
     }
 
     public T Read<T>(Func<VectorSlotTable, T> read)
