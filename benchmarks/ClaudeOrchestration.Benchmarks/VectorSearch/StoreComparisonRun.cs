@@ -13,7 +13,7 @@ namespace ClaudeOrchestration.Benchmarks.VectorSearch;
 /// <summary>
 /// The same top-10 cosine search on every store in one run (issue 10): bulk ingest rate, then QPS, p50/p99 latency and
 /// recall@10 against an exact brute-force answer computed once with <see cref="TensorPrimitives"/>.
-/// <c>dotnet run -c Release -- stores [--count 100000] [--postgres-count N] [--queries 200] [--data lowrank|uniform]</c>.
+/// <c>dotnet run -c Release -- stores [--count 100000] [--chroma-count N] [--postgres-count N] [--queries 200] [--data lowrank|uniform]</c>.
 /// Chroma and Postgres are measured when <c>CLAUDE_ORCHESTRATION_TEST_CHROMA_URL</c> /
 /// <c>CLAUDE_ORCHESTRATION_TEST_POSTGRES</c> are set (<c>scripts/tools.sh</c>, <c>start_test_servers</c>).
 /// </summary>
@@ -63,16 +63,20 @@ public static class StoreComparisonRun
         var work = Directory.CreateTempSubdirectory("co-stores-");
         try
         {
-            if (only.Contains("memory"))
+            // The embedded stores run at every size asked for, so that a server measured at a smaller size has a like-for-like row.
+            foreach (var n in new[] { count, chromaCount, postgresCount }.Distinct().Order().Reverse())
             {
-                using var store = new EmbeddedMemoryVectorStore();
-                rows.Add(await MeasureAsync("in-memory (exact)", store, vectors, count, queries, Truth(count)));
-            }
+                if (only.Contains("memory"))
+                {
+                    using var store = new EmbeddedMemoryVectorStore();
+                    rows.Add(await MeasureAsync("in-memory (exact)", store, vectors, n, queries, Truth(n)));
+                }
 
-            if (only.Contains("sqlite"))
-            {
-                using var store = new EmbeddedSqliteVectorStore($"Data Source={Path.Combine(work.FullName, "stores.db")}");
-                rows.Add(await MeasureAsync("SQLite (exact, vectors cached)", store, vectors, count, queries, Truth(count)));
+                if (only.Contains("sqlite"))
+                {
+                    using var store = new EmbeddedSqliteVectorStore($"Data Source={Path.Combine(work.FullName, $"stores-{n}.db")}");
+                    rows.Add(await MeasureAsync("SQLite (exact, vectors cached)", store, vectors, n, queries, Truth(n)));
+                }
             }
 
             var chromaUrl = Environment.GetEnvironmentVariable("CLAUDE_ORCHESTRATION_TEST_CHROMA_URL");
