@@ -88,7 +88,7 @@ public static class StoreComparisonRun
                 }
                 else
                 {
-                    using var store = new ChromaVectorStore(new ChromaVectorStoreOptions { Endpoint = new Uri(chromaUrl) });
+                    using var store = new ChromaVectorStore(new ChromaVectorStoreOptions { Endpoint = new Uri(chromaUrl), Timeout = TimeSpan.FromMinutes(5) });
                     rows.Add(await MeasureAsync("Chroma 1.0 (HNSW, server defaults)", store, vectors, chromaCount, queries, Truth(chromaCount)));
                 }
             }
@@ -170,9 +170,23 @@ public static class StoreComparisonRun
             Console.WriteLine(row);
             return row;
         }
+        catch (Exception ex)
+        {
+            // One store failing (a server timing out under load) must not lose the other stores' rows.
+            var row = $"| {label} | {count:N0} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | |";
+            Console.WriteLine(row);
+            return row;
+        }
         finally
         {
-            await collection.EnsureCollectionDeletedAsync();
+            try
+            {
+                await collection.EnsureCollectionDeletedAsync();
+            }
+            catch (Exception ex) when (ex is VectorStoreException or TimeoutException)
+            {
+                Console.WriteLine($"{label}: could not delete collection {name}: {ex.Message}");
+            }
         }
     }
 
