@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using static ClaudeOrchestration.Benchmarks.StopwatchRuns;
 
 namespace ClaudeOrchestration.Benchmarks.Mcp;
 
@@ -237,20 +238,5 @@ public static class McpToolOverheadRun
         {
             throw new InvalidOperationException($"Tool '{tool}' failed: {string.Join(' ', result.Content.OfType<TextContentBlock>().Select(c => c.Text))}");
         }
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string StringOption(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

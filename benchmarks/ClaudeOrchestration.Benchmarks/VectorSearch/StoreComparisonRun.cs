@@ -7,6 +7,7 @@ using ClaudeOrchestration.Rag.VectorStores.InMemory;
 using ClaudeOrchestration.Rag.VectorStores.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.VectorData;
+using static ClaudeOrchestration.Benchmarks.StopwatchRuns;
 
 namespace ClaudeOrchestration.Benchmarks.VectorSearch;
 
@@ -129,7 +130,7 @@ public static class StoreComparisonRun
     private static async Task<string> MeasureAsync(string label, VectorStore store, float[][] vectors, int count, float[][] queries, int[][] truth)
     {
         var name = "bench" + Guid.NewGuid().ToString("N")[..8];
-        var collection = store.GetCollection<int, BenchmarkDocument>(name);
+        var collection = store.GetCollection<string, StoreDocument>(name);
         await collection.EnsureCollectionExistsAsync();
         try
         {
@@ -138,7 +139,7 @@ public static class StoreComparisonRun
             for (var offset = 0; offset < count; offset += IngestBatch)
             {
                 var n = Math.Min(IngestBatch, count - offset);
-                await collection.UpsertAsync(Enumerable.Range(offset, n).Select(i => new BenchmarkDocument { Id = i, Title = $"doc {i}", Embedding = vectors[i] }).ToList());
+                await collection.UpsertAsync(Enumerable.Range(offset, n).Select(i => new StoreDocument { Id = i.ToString(CultureInfo.InvariantCulture), Title = $"doc {i}", Embedding = vectors[i] }).ToList());
                 if ((offset / IngestBatch) % 20 == 19)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {offset + n:N0} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
@@ -158,7 +159,7 @@ public static class StoreComparisonRun
             for (var q = 0; q < queries.Length; q++)
             {
                 var one = Stopwatch.GetTimestamp();
-                var found = await collection.SearchAsync(queries[q], Top).Select(r => r.Record.Id).ToListAsync();
+                var found = await collection.SearchAsync(queries[q], Top).Select(r => int.Parse(r.Record.Id, CultureInfo.InvariantCulture)).ToListAsync();
                 latencies[q] = Stopwatch.GetElapsedTime(one).TotalMilliseconds;
                 recall += found.Intersect(truth[q]).Count() / (double)Top;
             }
@@ -203,19 +204,20 @@ public static class StoreComparisonRun
         Array.Sort(scores, ids);
         return ids[^Top..];
     }
+}
 
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+/// <summary>
+/// The record of the store comparison. String keys: the one key type every connector supports the same way (Chroma's
+/// <c>int</c> keys failed on read-back in this run: <c>Int64</c> cannot be converted to <c>Int32</c>).
+/// </summary>
+public sealed class StoreDocument
+{
+    [VectorStoreKey]
+    public string Id { get; set; } = string.Empty;
 
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+    [VectorStoreData]
+    public string Title { get; set; } = string.Empty;
 
-    private static string StringOption(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
+    [VectorStoreVector(VectorSearchBenchmarks.Dimensions, DistanceFunction = DistanceFunction.CosineSimilarity)]
+    public ReadOnlyMemory<float> Embedding { get; set; }
 }
