@@ -397,10 +397,18 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
     private object FromId(string id)
     {
         var type = _model.KeyProperty.Type;
-        return type == typeof(string) ? id
-            : type == typeof(Guid) ? Guid.Parse(id, CultureInfo.InvariantCulture)
-            : type == typeof(int) ? int.Parse(id, CultureInfo.InvariantCulture)
-            : long.Parse(id, CultureInfo.InvariantCulture);
+        // Each branch boxed on its own: a nested `? int : long` would widen the int key to long.
+        if (type == typeof(string))
+        {
+            return id;
+        }
+
+        if (type == typeof(Guid))
+        {
+            return Guid.Parse(id, CultureInfo.InvariantCulture);
+        }
+
+        return type == typeof(int) ? (object)int.Parse(id, CultureInfo.InvariantCulture) : long.Parse(id, CultureInfo.InvariantCulture);
     }
 
     private TRecord Materialize(string id, JsonObject? metadata, float[]? embedding, bool includeVectors)

@@ -23,3 +23,10 @@ public sealed class ChromaLongKeyConformanceTests(ChromaServerFixture server) : 
 
     protected override long Key(int i) => 10_000_000_000L + i;
 }
+
+public sealed class ChromaIntKeyConformanceTests(ChromaServerFixture server) : VectorStoreConformanceTests<int>
+{
+    protected override Task<VectorStore> CreateStoreAsync() => Task.FromResult<VectorStore>(new ChromaVectorStore(server.Options()));
+
+    protected override int Key(int i) => 1_000 + i;
+}

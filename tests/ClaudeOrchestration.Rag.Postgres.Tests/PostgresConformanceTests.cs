@@ -23,3 +23,10 @@ public sealed class PostgresLongKeyConformanceTests(PostgresServerFixture server
 
     protected override long Key(int i) => 10_000_000_000L + i;
 }
+
+public sealed class PostgresIntKeyConformanceTests(PostgresServerFixture server) : VectorStoreConformanceTests<int>
+{
+    protected override Task<VectorStore> CreateStoreAsync() => Task.FromResult<VectorStore>(new PostgresVectorStore(server.Options()));
+
+    protected override int Key(int i) => 1_000 + i;
+}
