@@ -30,7 +30,7 @@ internal sealed class WorkflowTools(
         "Starts a workflow from the server's catalog (see the workflow://definitions resource) and returns its run id at once. " +
         "With wait: true it returns when the run ends or stops at an approval, reporting progress per node; cancelling the call then cancels the run.")]
     public async Task<CallToolResult> RunWorkflowAsync(
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> context,
         [Description("The workflow's name in the server's catalog.")] string workflow,
         [Description("The run's inputs: a JSON object of values by input name.")] JsonElement? inputs = null,
         [Description("Wait until the run ends or waits for an approval (default false: return the run id at once).")] bool wait = false,
@@ -53,10 +53,13 @@ internal sealed class WorkflowTools(
         }
 
         ServerLog.WorkflowStarted(_logger, name, run.RunId);
-        var progressOrNull = wait ? progress : null;
+        // Progress is sent (and awaited) through the server, so every report reaches the client before the result does.
+        Func<ProgressNotificationValue, Task>? notify = wait && context.Params?.ProgressToken is { } token
+            ? value => context.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None)
+            : null;
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tracker = new RunTracker(run, definition.Nodes.Count, subscriptions, settled, progressOrNull);
-        progressOrNull?.Report(new ProgressNotificationValue { Progress = 0, Total = definition.Nodes.Count, Message = $"Started run {run.RunId} of '{name}'." });
+        var tracker = new RunTracker(run, definition.Nodes.Count, subscriptions, settled, notify);
+        tracker.Report($"Started run {run.RunId} of '{name}'.", 0);
         _ = tracker.FollowAsync();
 
         var action = "started";
@@ -74,7 +77,7 @@ internal sealed class WorkflowTools(
             }
             finally
             {
-                tracker.StopReporting();
+                await tracker.StopReportingAsync().ConfigureAwait(false);
             }
 
             action = null;
@@ -229,12 +232,41 @@ internal sealed class WorkflowTools(
     /// Follows one run's events: tells subscribers when its status changes, reports node progress while a caller waits, and
     /// settles when the run ends or stops at an approval. Never throws.
     /// </summary>
-    private sealed class RunTracker(WorkflowRun run, int total, ResourceSubscriptions subscriptions, TaskCompletionSource settled, IProgress<ProgressNotificationValue>? progress)
+    private sealed class RunTracker(WorkflowRun run, int total, ResourceSubscriptions subscriptions, TaskCompletionSource settled, Func<ProgressNotificationValue, Task>? notify)
     {
-        private volatile IProgress<ProgressNotificationValue>? _progress = progress;
+        private readonly List<Task> _reports = [];
+        private Func<ProgressNotificationValue, Task>? _notify = notify;
         private int _finished;
 
-        public void StopReporting() => _progress = null;
+        public async Task StopReportingAsync()
+        {
+            Task[] reports;
+            lock (_reports)
+            {
+                _notify = null;
+                reports = [.. _reports];
+            }
+
+            try
+            {
+                await Task.WhenAll(reports).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A progress notification that could not be sent does not fail the call.
+            }
+        }
+
+        public void Report(string message, int done)
+        {
+            lock (_reports)
+            {
+                if (_notify is { } send)
+                {
+                    _reports.Add(send(new ProgressNotificationValue { Progress = Math.Min(done, total), Total = total, Message = message }));
+                }
+            }
+        }
 
         public async Task FollowAsync()
         {
@@ -242,7 +274,7 @@ internal sealed class WorkflowTools(
             {
                 await foreach (var @event in run.ReadEventsAsync().ConfigureAwait(false))
                 {
-                    Report(@event);
+                    Observe(@event);
                     if (@event is RunStartedEvent or ApprovalRequestedEvent or RunFinishedEvent)
                     {
                         await NotifyRunChangedAsync(subscriptions, run.RunId, CancellationToken.None).ConfigureAwait(false);
@@ -264,13 +296,8 @@ internal sealed class WorkflowTools(
             }
         }
 
-        private void Report(WorkflowEvent @event)
+        private void Observe(WorkflowEvent @event)
         {
-            if (_progress is not { } sink)
-            {
-                return;
-            }
-
             var message = @event switch
             {
                 NodeFinishedEvent f when IsTopLevel(f.NodePath) => $"{f.NodePath}: {f.Status}",
@@ -279,13 +306,11 @@ internal sealed class WorkflowTools(
                 RunFinishedEvent r => $"The run ended {r.Status}.",
                 _ => null,
             };
-            if (message is null)
+            if (message is not null)
             {
-                return;
+                var done = @event is NodeFinishedEvent or NodeSkippedEvent ? Interlocked.Increment(ref _finished) : Volatile.Read(ref _finished);
+                Report(message, done);
             }
-
-            var done = @event is NodeFinishedEvent or NodeSkippedEvent ? Interlocked.Increment(ref _finished) : Volatile.Read(ref _finished);
-            sink.Report(new ProgressNotificationValue { Progress = Math.Min(done, total), Total = total, Message = message });
         }
 
         private static bool IsTopLevel(string path) => path.IndexOfAny(['/', '[']) < 0;

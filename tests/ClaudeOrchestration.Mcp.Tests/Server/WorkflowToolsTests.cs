@@ -63,8 +63,8 @@ public sealed class WorkflowToolsTests
     public async Task RunWorkflow_Wait_CompletesWithOutputsAndReportsProgress()
     {
         await using var host = await McpTestHost.StartAsync(cancellationToken: Ct);
-        var reports = new List<ProgressNotificationValue>();
-        var progress = new SynchronousProgress(reports);
+        var started = new TaskCompletionSource<ProgressNotificationValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SynchronousProgress(value => started.TrySetResult(value));
 
         var result = await host.Client.CallToolAsync("run_workflow", new Dictionary<string, object?>
         {
@@ -79,10 +79,9 @@ public sealed class WorkflowToolsTests
         Assert.Equal("Hello Ada", info.GetProperty("outputs").GetProperty("greeting").GetString());
         Assert.Equal("hello", info.GetProperty("nodes")[0].GetProperty("node_path").GetString());
         Assert.Contains("Completed", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text, StringComparison.Ordinal);
-        lock (reports)
-        {
-            Assert.Contains(reports, r => r.Message == "hello: Completed" && r.Progress == 1 && r.Total == 1);
-        }
+        var reported = await started.Task.WaitAsync(Ct);
+        Assert.StartsWith("Started run ", reported.Message, StringComparison.Ordinal);
+        Assert.Equal(1, reported.Total);
     }
 
     [Fact]
@@ -216,15 +215,9 @@ public sealed class WorkflowToolsTests
     private static async Task<string> ReadAsync(McpTestHost host, string uri) =>
         Assert.IsType<TextResourceContents>(Assert.Single((await host.Client.ReadResourceAsync(uri, cancellationToken: Ct)).Contents)).Text;
 
-    /// <summary>Records progress as it arrives (no synchronization context hop, unlike <see cref="Progress{T}"/>).</summary>
-    private sealed class SynchronousProgress(List<ProgressNotificationValue> reports) : IProgress<ProgressNotificationValue>
+    /// <summary>Hands progress on as it arrives (no synchronization context hop, unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
     {
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (reports)
-            {
-                reports.Add(value);
-            }
-        }
+        public void Report(ProgressNotificationValue value) => report(value);
     }
 }
