@@ -63,15 +63,21 @@ public sealed class WorkflowToolsTests
     public async Task RunWorkflow_Wait_CompletesWithOutputsAndReportsProgress()
     {
         await using var host = await McpTestHost.StartAsync(cancellationToken: Ct);
-        var started = new TaskCompletionSource<ProgressNotificationValue>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var progress = new SynchronousProgress(value => started.TrySetResult(value));
+        // The call's own IProgress handler is removed when the call returns, and the client may dispatch a notification
+        // after the response: a handler registered for the session sees every report the server sent.
+        var reports = System.Threading.Channels.Channel.CreateUnbounded<ProgressNotificationParams>();
+        await using var listener = host.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            reports.Writer.TryWrite(JsonSerializer.Deserialize<ProgressNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions)!);
+            return ValueTask.CompletedTask;
+        });
 
         var result = await host.Client.CallToolAsync("run_workflow", new Dictionary<string, object?>
         {
             ["workflow"] = "greet",
             ["inputs"] = new Dictionary<string, object?> { ["name"] = "Ada" },
             ["wait"] = true,
-        }, progress, cancellationToken: Ct);
+        }, new SynchronousProgress(_ => { }), cancellationToken: Ct);
 
         Assert.NotEqual(true, result.IsError);
         var info = result.StructuredContent!.Value;
@@ -79,9 +85,16 @@ public sealed class WorkflowToolsTests
         Assert.Equal("Hello Ada", info.GetProperty("outputs").GetProperty("greeting").GetString());
         Assert.Equal("hello", info.GetProperty("nodes")[0].GetProperty("node_path").GetString());
         Assert.Contains("Completed", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text, StringComparison.Ordinal);
-        var reported = await started.Task.WaitAsync(Ct);
-        Assert.StartsWith("Started run ", reported.Message, StringComparison.Ordinal);
-        Assert.Equal(1, reported.Total);
+        var first = await reports.Reader.ReadAsync(Ct);
+        Assert.StartsWith("Started run ", first.Progress.Message, StringComparison.Ordinal);
+        Assert.Equal(1, first.Progress.Total);
+        ProgressNotificationParams node;
+        do
+        {
+            node = await reports.Reader.ReadAsync(Ct);
+        }
+        while (node.Progress.Message != "hello: Completed");
+        Assert.Equal(1, node.Progress.Progress);
     }
 
     [Fact]
