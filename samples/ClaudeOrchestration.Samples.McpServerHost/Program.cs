@@ -1,4 +1,4 @@
-// An MCP server over stdio that exposes the suite: agent tools, the knowledge base and agent contexts, the task prompts.
+// An MCP server over stdio that exposes the suite: agent tools, workflows, the knowledge base and agent contexts, the task prompts.
 // Register it with Claude Code (`claude mcp add`) or Claude Desktop; see README.md.
 // Nothing but MCP goes to stdout: every log line goes to stderr.
 // Without ANTHROPIC_API_KEY the agent tools run the real claude CLI against a local scripted Messages API (and say so
@@ -7,6 +7,7 @@ using ClaudeOrchestration;
 using ClaudeOrchestration.Mcp.Server;
 using ClaudeOrchestration.Rag;
 using ClaudeOrchestration.Testing;
+using ClaudeOrchestration.Workflows.Execution;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -49,13 +50,15 @@ builder.Services
             }
         }
     })
-    .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory);
+    .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory)
+    .AddWorkflows(builder.Configuration.GetSection(WorkflowEngineOptions.SectionName))
+    .AddWorkflowDefinitionsFromDirectory(Path.Combine(AppContext.BaseDirectory, builder.Configuration["McpServerHost:WorkflowsDirectory"] ?? "workflows"));
 
 builder.Services
     .AddMcpServer(o =>
     {
         o.ServerInfo = new Implementation { Name = "claude-orchestration", Version = "1.0.0" };
-        o.ServerInstructions = "Tools to delegate coding tasks to Claude Code agents, search and grow a knowledge base, and keep agent contexts.";
+        o.ServerInstructions = "Tools to delegate coding tasks to Claude Code agents, run workflows (and approve their steps), search and grow a knowledge base, and keep agent contexts.";
     })
     .WithStdioServerTransport()
     .WithClaudeOrchestrationTools(builder.Configuration.GetSection(ClaudeOrchestrationMcpOptions.SectionName));

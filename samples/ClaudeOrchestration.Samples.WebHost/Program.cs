@@ -1,5 +1,5 @@
 // An ASP.NET Core host: the suite's MCP tools over Streamable HTTP at /mcp, and a small HTTP API to start, watch (SSE),
-// and cancel delegations. Loopback by default; a bearer token is required whenever it listens beyond loopback (it refuses
+// and cancel delegations and workflow runs (and approve their steps). Loopback by default; a bearer token is required whenever it listens beyond loopback (it refuses
 // to start otherwise) and whenever one is configured; only loopback Host headers are accepted (DNS-rebinding protection)
 // unless AllowedHosts says otherwise. Without ANTHROPIC_API_KEY the agents run against a local scripted Messages API.
 using System.Text.Json;
@@ -8,6 +8,7 @@ using ClaudeOrchestration.Mcp.Server;
 using ClaudeOrchestration.Rag;
 using ClaudeOrchestration.Samples.WebHost;
 using ClaudeOrchestration.Testing;
+using ClaudeOrchestration.Workflows.Execution;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ModelContextProtocol.Protocol;
@@ -40,7 +41,9 @@ builder.Services
             options.EnvironmentVariables[name] = value;
         }
     })
-    .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory);
+    .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory)
+    .AddWorkflows(builder.Configuration.GetSection(WorkflowEngineOptions.SectionName))
+    .AddWorkflowDefinitionsFromDirectory(Path.Combine(AppContext.BaseDirectory, builder.Configuration["WebHost:WorkflowsDirectory"] ?? "workflows"));
 builder.Services
     .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "claude-orchestration-web", Version = "1.0.0" })
     .WithHttpTransport(o => o.Stateless = false)
@@ -51,6 +54,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     // Generated metadata takes its naming from the options it is used with: repeat the context's snake_case here.
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebHostJson.Default);
+    o.SerializerOptions.TypeInfoResolverChain.Insert(1, WorkflowsJson.Default);
 });
 
 var app = builder.Build();
@@ -83,6 +87,7 @@ api.MapGet("/{id}/events", (string id, Delegations delegations, CancellationToke
         ? (IResult)TypedResults.ServerSentEvents(events, eventType: "delegation")
         : Results.NotFound());
 api.MapPost("/{id}/cancel", (string id, Delegations delegations) => delegations.Cancel(id) ? Results.Accepted() : Results.NotFound());
+app.MapWorkflowApi();
 
 await app.StartAsync();
 if (messages is not null)

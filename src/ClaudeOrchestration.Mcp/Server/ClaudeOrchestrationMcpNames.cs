@@ -21,6 +21,27 @@ public static class ClaudeOrchestrationMcpNames
     /// <summary>Tool: creates, changes or removes an agent context.</summary>
     public const string ContextUpdate = "context_update";
 
+    /// <summary>Tool: starts a workflow from the catalog.</summary>
+    public const string RunWorkflow = "run_workflow";
+
+    /// <summary>Tool: a workflow run's status, node states, outputs and pending approvals.</summary>
+    public const string WorkflowStatus = "workflow_status";
+
+    /// <summary>Tool: cancels a workflow run.</summary>
+    public const string CancelWorkflow = "cancel_workflow";
+
+    /// <summary>Tool: approves or rejects a workflow run's pending approval.</summary>
+    public const string ApproveWorkflow = "approve_workflow";
+
+    /// <summary>Resource: the recent workflow runs.</summary>
+    public const string WorkflowRunsUri = "workflow://runs";
+
+    /// <summary>Resource template: one workflow run.</summary>
+    public const string WorkflowRunUriTemplate = "workflow://runs/{runId}";
+
+    /// <summary>Resource: the workflows in the catalog, with Mermaid graphs.</summary>
+    public const string WorkflowDefinitionsUri = "workflow://definitions";
+
     /// <summary>Resource: the agent contexts.</summary>
     public const string SessionsUri = "context://sessions";
 
@@ -37,5 +58,14 @@ public static class ClaudeOrchestrationMcpNames
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         return SessionsUri + "/" + Uri.EscapeDataString(sessionId);
+    }
+
+    /// <summary>The URI of one workflow run's resource.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <returns><c>workflow://runs/{runId}</c> with the id escaped.</returns>
+    public static string WorkflowRunUri(string runId)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        return WorkflowRunsUri + "/" + Uri.EscapeDataString(runId);
     }
 }

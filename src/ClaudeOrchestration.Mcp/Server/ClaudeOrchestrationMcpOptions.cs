@@ -21,8 +21,14 @@ public enum ClaudeOrchestrationMcpFeatures
     /// <summary>Agent contexts: the <c>context_update</c> tool and the <c>context://sessions</c> resources.</summary>
     Contexts = 4,
 
+    /// <summary>
+    /// Workflows: the <c>run_workflow</c>, <c>workflow_status</c>, <c>cancel_workflow</c> and <c>approve_workflow</c> tools and
+    /// the <c>workflow://</c> resources. Needs <c>AddClaudeOrchestration().AddWorkflows()</c>.
+    /// </summary>
+    Workflows = 8,
+
     /// <summary>Everything above.</summary>
-    All = Delegation | Knowledge | Contexts,
+    All = Delegation | Knowledge | Contexts | Workflows,
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ internal sealed class ClaudeOrchestrationMcpOptionsValidator(IOptionsMonitor<Cla
 
         if ((options.Features & ~ClaudeOrchestrationMcpFeatures.All) != 0)
         {
-            failures.Add($"ClaudeOrchestration:Mcp:Features has unknown flags ({options.Features}); use Delegation, Knowledge, Contexts or All.");
+            failures.Add($"ClaudeOrchestration:Mcp:Features has unknown flags ({options.Features}); use Delegation, Knowledge, Contexts, Workflows or All.");
         }
 
         if (options.Features.HasFlag(ClaudeOrchestrationMcpFeatures.Delegation)

@@ -17,10 +17,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ClaudeOrchestrationMcpServerBuilderExtensions
 {
     /// <summary>
-    /// Adds the suite's tools (agent tools, <c>rag_query</c>, <c>knowledge_add</c>, <c>context_update</c>), resources
-    /// (<c>context://sessions</c>, <c>context://sessions/{id}</c>, <c>context://knowledge</c>, with subscriptions) and the
+    /// Adds the suite's tools (agent tools, <c>rag_query</c>, <c>knowledge_add</c>, <c>context_update</c>, the workflow
+    /// tools), resources (<c>context://sessions</c>, <c>context://sessions/{id}</c>, <c>context://knowledge</c>,
+    /// <c>workflow://runs</c>, <c>workflow://runs/{runId}</c>, <c>workflow://definitions</c>, with subscriptions) and the
     /// task-template prompts, as chosen by <see cref="ClaudeOrchestrationMcpOptions.Features"/>. The services behind them come
-    /// from <c>AddClaudeOrchestration()</c> (agent tools) and <c>.AddRag()</c> (knowledge and contexts); a group whose
+    /// from <c>AddClaudeOrchestration()</c> (agent tools), <c>.AddRag()</c> (knowledge and contexts) and <c>.AddWorkflows()</c>
+    /// (workflows); a group whose
     /// services are missing fails at start-up with a message naming the call to add. Options are validated at start-up.
     /// </summary>
     /// <param name="builder">The host's MCP server builder from <c>AddMcpServer()</c>.</param>
@@ -114,14 +116,22 @@ internal sealed class ClaudeOrchestrationMcpServerSetup(IServiceProvider service
         if (features.HasFlag(ClaudeOrchestrationMcpFeatures.Knowledge))
         {
             AddTools<KnowledgeTools>(tools);
-            AddResource(resources, nameof(ContextResources.KnowledgeAsync));
+            AddResource<ContextResources>(resources, nameof(ContextResources.KnowledgeAsync));
         }
 
         if (features.HasFlag(ClaudeOrchestrationMcpFeatures.Contexts))
         {
             AddTools<ContextTools>(tools);
-            AddResource(resources, nameof(ContextResources.SessionsAsync));
-            AddResource(resources, nameof(ContextResources.SessionAsync));
+            AddResource<ContextResources>(resources, nameof(ContextResources.SessionsAsync));
+            AddResource<ContextResources>(resources, nameof(ContextResources.SessionAsync));
+        }
+
+        if (features.HasFlag(ClaudeOrchestrationMcpFeatures.Workflows))
+        {
+            AddTools<WorkflowTools>(tools);
+            AddResource<WorkflowResources>(resources, nameof(WorkflowResources.RunsAsync));
+            AddResource<WorkflowResources>(resources, nameof(WorkflowResources.RunAsync));
+            AddResource<WorkflowResources>(resources, nameof(WorkflowResources.DefinitionsAsync));
         }
     }
 
@@ -144,12 +154,14 @@ internal sealed class ClaudeOrchestrationMcpServerSetup(IServiceProvider service
         }
     }
 
-    private void AddResource(McpServerPrimitiveCollection<McpServerResource> resources, string methodName)
+    private void AddResource<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        McpServerPrimitiveCollection<McpServerResource> resources, string methodName)
+        where T : class
     {
-        var method = typeof(ContextResources).GetMethod(methodName, BindingFlags.Public | BindingFlags.Instance)!;
+        var method = typeof(T).GetMethod(methodName, BindingFlags.Public | BindingFlags.Instance)!;
         resources.TryAdd(McpServerResource.Create(
             method,
-            static context => new ContextResources(context.Services ?? throw new InvalidOperationException("The MCP request has no services.")),
+            static context => ActivatorUtilities.CreateInstance<T>(context.Services ?? throw new InvalidOperationException("The MCP request has no services.")),
             new McpServerResourceCreateOptions { Services = services }));
     }
 }
@@ -179,6 +191,11 @@ internal sealed class RequiredServicesValidator(IServiceProvider services) : IVa
         if (options.Features.HasFlag(ClaudeOrchestrationMcpFeatures.Contexts) && !check.IsService(typeof(ClaudeOrchestration.Rag.Context.IContextManager)))
         {
             failures.Add("The MCP Contexts tools need services.AddClaudeOrchestration().AddRag(); add it or leave Contexts out of ClaudeOrchestration:Mcp:Features.");
+        }
+
+        if (options.Features.HasFlag(ClaudeOrchestrationMcpFeatures.Workflows) && !check.IsService(typeof(ClaudeOrchestration.Workflows.Execution.IWorkflowEngine)))
+        {
+            failures.Add("The MCP Workflows tools need services.AddClaudeOrchestration().AddWorkflows(); add it or leave Workflows out of ClaudeOrchestration:Mcp:Features.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

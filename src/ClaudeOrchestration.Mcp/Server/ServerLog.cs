@@ -16,4 +16,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(104, LogLevel.Debug, "Could not notify an MCP session that {Uri} changed; its subscription was dropped.")]
     public static partial void NotifyFailed(ILogger logger, string uri, Exception exception);
+
+    [LoggerMessage(105, LogLevel.Information, "MCP tool run_workflow started workflow {Workflow} as run {RunId}.")]
+    public static partial void WorkflowStarted(ILogger logger, string workflow, string runId);
 }

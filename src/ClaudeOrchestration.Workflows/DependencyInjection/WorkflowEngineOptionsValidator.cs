@@ -39,6 +39,9 @@ internal sealed class WorkflowEngineOptionsValidator : IValidateOptions<Workflow
 /// <summary>A definition added with <c>AddWorkflowDefinition</c>.</summary>
 internal sealed record WorkflowDefinitionRegistration(WorkflowDefinition Definition);
 
+/// <summary>A folder of JSON definitions for the catalog, from <c>AddWorkflowDefinitionsFromDirectory</c>.</summary>
+internal sealed record WorkflowDirectoryRegistration(string Directory);
+
 /// <summary>Resumes unfinished runs at start-up (when asked) and stops active runs, resumable, at shut-down.</summary>
 internal sealed class WorkflowEngineHostedService(WorkflowEngine engine, IWorkflowRunStore store, IOptions<WorkflowEngineOptions> options) : IHostedService
 {

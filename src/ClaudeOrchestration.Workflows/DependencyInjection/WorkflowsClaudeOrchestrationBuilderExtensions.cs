@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using ClaudeOrchestration.Rag;
+using ClaudeOrchestration.Workflows;
 using ClaudeOrchestration.Workflows.Definitions;
 using ClaudeOrchestration.Workflows.DependencyInjection;
 using ClaudeOrchestration.Workflows.Execution;
@@ -82,6 +83,46 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds every <c>*.json</c> workflow definition in <paramref name="directory"/> to the catalog. The files are read and
+    /// validated (against the registered node types) when the catalog is first resolved, at start-up: a missing directory
+    /// or an invalid file fails start-up naming the file.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddClaudeOrchestration</c>.</param>
+    /// <param name="directory">The folder holding the definitions (relative paths are taken from the current directory).</param>
+    /// <returns>The same builder.</returns>
+    public static IClaudeOrchestrationBuilder AddWorkflowDefinitionsFromDirectory(this IClaudeOrchestrationBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        builder.Services.AddSingleton(new WorkflowDirectoryRegistration(Path.GetFullPath(directory)));
+        return builder;
+    }
+
+    private static IEnumerable<WorkflowDefinition> LoadDirectory(string directory, IReadOnlyList<WorkflowNodeHandler> handlers)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidOperationException($"The workflow definitions folder '{directory}' does not exist; create it or fix the path given to AddWorkflowDefinitionsFromDirectory.");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            WorkflowDefinition definition;
+            try
+            {
+                // Synchronous on purpose: this runs once, inside the catalog's DI factory at start-up.
+                definition = WorkflowDefinitionJson.Parse(File.ReadAllText(file), handlers);
+            }
+            catch (Exception ex) when (ex is WorkflowValidationException or System.Text.Json.JsonException)
+            {
+                throw new InvalidOperationException($"The workflow definition file '{file}' is invalid: {ex.Message}", ex);
+            }
+
+            yield return definition;
+        }
+    }
+
     private static void AddServices(IServiceCollection services)
     {
         services.AddOptions<WorkflowEngineOptions>().ValidateOnStart();
@@ -97,6 +138,12 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
         services.TryAddSingleton<IWorkflowCatalog>(sp =>
         {
             var catalog = new InMemoryWorkflowCatalog();
+            var handlers = sp.GetServices<WorkflowNodeHandler>().ToList();
+            foreach (var definition in sp.GetServices<WorkflowDirectoryRegistration>().SelectMany(d => LoadDirectory(d.Directory, handlers)))
+            {
+                catalog.Add(definition);
+            }
+
             foreach (var registration in sp.GetServices<WorkflowDefinitionRegistration>())
             {
                 catalog.Add(registration.Definition);

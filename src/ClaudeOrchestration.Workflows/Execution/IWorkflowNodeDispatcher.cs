@@ -49,6 +49,9 @@ public interface IWorkflowCatalog
 {
     /// <summary>The workflow with the name, or <see langword="null"/>.</summary>
     WorkflowDefinitionLookup? Find(string name);
+
+    /// <summary>Every workflow the catalog holds, by name; empty for a catalog that cannot list (the default).</summary>
+    IReadOnlyList<Definitions.WorkflowDefinition> Definitions => [];
 }
 
 /// <summary>A workflow found in a catalog.</summary>
@@ -69,6 +72,9 @@ public sealed class InMemoryWorkflowCatalog : IWorkflowCatalog
         ArgumentNullException.ThrowIfNull(definition);
         _definitions[definition.Name] = definition;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Definitions.WorkflowDefinition> Definitions => [.. _definitions.Values.OrderBy(d => d.Name, StringComparer.Ordinal)];
 
     /// <inheritdoc />
     public WorkflowDefinitionLookup? Find(string name) =>

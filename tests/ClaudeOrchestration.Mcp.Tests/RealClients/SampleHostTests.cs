@@ -91,12 +91,18 @@ public sealed class SampleHostTests
         using var noToken = await http.GetAsync(new Uri("/api/delegations", UriKind.Relative), Ct);
         using var wrongToken = await SendAsync(http, "/api/delegations", "wrong");
         using var mcpNoToken = await http.PostAsync(new Uri("/mcp", UriKind.Relative), new StringContent("{}"), Ct);
+        using var workflowNoToken = await http.PostAsync(new Uri("/api/workflows/runs", UriKind.Relative), Json("""{"workflow":"release-notes","inputs":{"version":"1.0"}}"""), Ct);
+        using var workflowStatusNoToken = await http.GetAsync(new Uri("/api/workflows/runs/x", UriKind.Relative), Ct);
+        using var workflowsWithToken = await SendAsync(http, "/api/workflows", "test-token-0123456789");
         using var withToken = await SendAsync(http, "/api/delegations", "test-token-0123456789");
         using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, mcpNoToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, workflowNoToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, workflowStatusNoToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, workflowsWithToken.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
@@ -131,6 +137,92 @@ public sealed class SampleHostTests
         Assert.Equal("Succeeded", state.GetProperty("status").GetString());
         Assert.Contains("Scripted reply to:", state.GetProperty("output").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WebHost_WorkflowApi_StartEventsApproveStatusCancel_RealCliRuns()
+    {
+        using var root = new TempDirectory("mcp-web-host-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        await using var host = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        using var http = new HttpClient { BaseAddress = new Uri(await host.WaitForLineAsync("listening on ", Ct)), Timeout = Timeout.InfiniteTimeSpan };
+
+        Assert.Equal("release-notes", JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/workflows", UriKind.Relative), Ct)).RootElement[0].GetString());
+        using var unknown = await http.PostAsync(new Uri("/api/workflows/runs", UriKind.Relative), Json("""{"workflow":"deploy"}"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("release-notes", await unknown.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        using var missingInput = await http.PostAsync(new Uri("/api/workflows/runs", UriKind.Relative), Json("""{"workflow":"release-notes","inputs":{}}"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, missingInput.StatusCode);
+        using var noRun = await http.GetAsync(new Uri("/api/workflows/runs/nope", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, noRun.StatusCode);
+
+        var runId = await StartAsync();
+        using (var events = await http.GetAsync(new Uri($"/api/workflows/runs/{runId}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+            using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(Ct));
+            // The first event is the run's status now; the approval is requested then or later.
+            var (type, data) = await NextEventAsync(reader);
+            Assert.Equal("status", type);
+            while (!(type == "approval_requested" || (type == "status" && data.GetProperty("status").GetString() == "WaitingForApproval")))
+            {
+                (type, data) = await NextEventAsync(reader);
+            }
+
+            using var wrongNode = await http.PostAsync(new Uri($"/api/workflows/runs/{runId}/approve", UriKind.Relative), Json("""{"node_path":"publish","approve":true}"""), Ct);
+            Assert.Equal(HttpStatusCode.Conflict, wrongNode.StatusCode);
+            using var approved = await http.PostAsync(new Uri($"/api/workflows/runs/{runId}/approve", UriKind.Relative), Json("""{"node_path":"review","approve":true,"comment":"ship it"}"""), Ct);
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+            while (type != "run_finished")
+            {
+                (type, data) = await NextEventAsync(reader);
+            }
+
+            Assert.Equal("Completed", data.GetProperty("status").GetString());
+            // The stream ends with the run.
+            Assert.DoesNotContain("event:", await reader.ReadToEndAsync(Ct), StringComparison.Ordinal);
+        }
+
+        var state = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/workflows/runs/{runId}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("Completed", state.GetProperty("status").GetString());
+        Assert.Contains("Scripted reply to:", state.GetProperty("outputs").GetProperty("notes").GetString(), StringComparison.Ordinal);
+        Assert.Equal("http", state.GetProperty("outputs").GetProperty("approved_by").GetString());
+
+        var cancelledId = await StartAsync();
+        using var cancel = await http.PostAsync(new Uri($"/api/workflows/runs/{cancelledId}/cancel", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var cancelled = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/workflows/runs/{cancelledId}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
+        using var again = await http.PostAsync(new Uri($"/api/workflows/runs/{cancelledId}/cancel", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        async Task<string> StartAsync()
+        {
+            using var started = await http.PostAsync(new Uri("/api/workflows/runs", UriKind.Relative), Json("""{"workflow":"release-notes","inputs":{"version":"2.1.0"}}"""), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            return JsonDocument.Parse(await started.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("run_id").GetString()!;
+        }
+
+        static async Task<(string Type, JsonElement Data)> NextEventAsync(StreamReader reader)
+        {
+            string? type = null;
+            while (await reader.ReadLineAsync(Ct) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    type = line["event: ".Length..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    return (type ?? "message", JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone());
+                }
+            }
+
+            throw new InvalidOperationException("The event stream ended before the expected event.");
+        }
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task WebHost_BeyondLoopbackWithoutToken_RefusesToStart()

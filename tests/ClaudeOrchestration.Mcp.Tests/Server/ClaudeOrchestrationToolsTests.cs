@@ -20,7 +20,7 @@ public sealed class ClaudeOrchestrationToolsTests
         var tools = await host.Client.ListToolsAsync(cancellationToken: Ct);
 
         Assert.Equal(
-            ["code_generation", "code_review", "context_update", "delegate_task", "knowledge_add", "rag_query"],
+            ["approve_workflow", "cancel_workflow", "code_generation", "code_review", "context_update", "delegate_task", "knowledge_add", "rag_query", "run_workflow", "workflow_status"],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         foreach (var tool in tools)
         {

@@ -56,7 +56,10 @@ internal sealed class McpTestHost : IAsyncDisposable
                     o.EnvironmentVariables[name] = value;
                 }
             })
-            .AddRag(o => o.Storage = RagStorage.InMemory);
+            .AddRag(o => o.Storage = RagStorage.InMemory)
+            .AddWorkflows(o => o.Storage = ClaudeOrchestration.Workflows.Execution.WorkflowStorage.InMemory)
+            .AddWorkflowNodeHandler<BlockingNodeHandler>()
+            .AddTestWorkflows();
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "test", Version = "1.0.0" })
             .WithStreamServerTransport(pipes.ClientToServer.Reader.AsStream(), pipes.ServerToClient.Writer.AsStream())
