@@ -139,6 +139,8 @@ internal sealed class ClaudeOrchestrationMcpServerSetup(IServiceProvider service
         McpServerPrimitiveCollection<McpServerTool> tools)
         where T : class
     {
+        // The constructor is looked up once here, not by reflection on every call (ActivatorUtilities.CreateInstance would).
+        var create = ActivatorUtilities.CreateFactory<T>([]);
         foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<McpServerToolAttribute>() is null)
@@ -149,7 +151,7 @@ internal sealed class ClaudeOrchestrationMcpServerSetup(IServiceProvider service
             // One instance per call, built from the request's services (constructor injection, no captured scope).
             tools.TryAdd(McpServerTool.Create(
                 method,
-                static context => ActivatorUtilities.CreateInstance<T>(context.Services ?? throw new InvalidOperationException("The MCP request has no services.")),
+                context => create(context.Services ?? throw new InvalidOperationException("The MCP request has no services."), null),
                 new McpServerToolCreateOptions { Services = services, SerializerOptions = McpContractsJsonContext.ToolSerializerOptions }));
         }
     }

@@ -55,27 +55,36 @@ internal sealed class KnowledgeTools(
             throw new McpException(ToolArguments.Safe(ex.Message), ex);
         }
 
-        var hits = found.Select(r => new RagQueryHit
+        // One pass over the hits builds both halves of the result; the text repeats each chunk in full because the MCP
+        // spec asks for the structured content's data in a text block too (clients that ignore structuredContent read this).
+        var hits = new RagQueryHit[found.Count];
+        var textLength = 32 + query.Length;
+        for (var i = 0; i < hits.Length; i++)
         {
-            DocumentId = r.DocumentId,
-            ChunkIndex = r.ChunkIndex,
-            Score = r.Score,
-            Text = r.Text,
-            Title = r.Title,
-            Project = r.Project,
-            SourcePath = r.SourcePath,
-            Tags = r.Tags,
-        }).ToList();
+            var r = found[i];
+            textLength += 64 + r.Text.Length + (r.Title ?? r.DocumentId).Length;
+            hits[i] = new RagQueryHit
+            {
+                DocumentId = r.DocumentId,
+                ChunkIndex = r.ChunkIndex,
+                Score = r.Score,
+                Text = r.Text,
+                Title = r.Title,
+                Project = r.Project,
+                SourcePath = r.SourcePath,
+                Tags = r.Tags,
+            };
+        }
 
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{hits.Count} result(s) for \"{query}\".");
-        for (var i = 0; i < hits.Count; i++)
+        var text = new StringBuilder(textLength);
+        text.Append(CultureInfo.InvariantCulture, $"{hits.Length} result(s) for \"{query}\".");
+        for (var i = 0; i < hits.Length; i++)
         {
             var hit = hits[i];
             text.Append(CultureInfo.InvariantCulture, $"\n\n{i + 1}. {hit.Title ?? hit.DocumentId} (chunk {hit.ChunkIndex}, score {hit.Score:0.000})\n{hit.Text}");
         }
 
-        return ToolArguments.Result(text.ToString(), new RagQueryResult { Query = query, Count = hits.Count, Results = hits }, McpContractsJsonContext.Default.RagQueryResult);
+        return ToolArguments.Result(text.ToString(), new RagQueryResult { Query = query, Count = hits.Length, Results = hits }, McpContractsJsonContext.Default.RagQueryResult);
     }
 
     [McpServerTool(Name = ClaudeOrchestrationMcpNames.KnowledgeAdd, Title = "Add a document to the knowledge base",
