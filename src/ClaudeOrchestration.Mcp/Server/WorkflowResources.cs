@@ -22,8 +22,9 @@ internal sealed class WorkflowResources(IServiceProvider services)
     [Description("The most recent workflow runs (newest first, at most 100): id, workflow, status. Subscribe to hear of runs started and ended here.")]
     public async Task<TextResourceContents> RunsAsync(CancellationToken cancellationToken)
     {
-        var runs = await services.GetRequiredService<IWorkflowRunStore>().ListRunsAsync(null, cancellationToken).ConfigureAwait(false);
-        var entries = runs.Take(RecentRuns).Select(r => new WorkflowRunEntry
+        var page = await services.GetRequiredService<IWorkflowRunStore>()
+            .ListRunsAsync(new WorkflowRunQuery { PageSize = RecentRuns }, cancellationToken).ConfigureAwait(false);
+        var entries = page.Runs.Select(r => new WorkflowRunEntry
         {
             RunId = r.RunId,
             Uri = ClaudeOrchestrationMcpNames.WorkflowRunUri(r.RunId),
