@@ -33,7 +33,7 @@ if (messages is not null)
     ScriptedDemo.Configure(messages);
 }
 
-builder.Services
+var orchestration = builder.Services
     .AddClaudeOrchestration(builder.Configuration.GetSection(ClaudeOrchestrationOptions.SectionName), options =>
     {
         options.DefaultWorkingDirectory ??= workDirectory;
@@ -53,6 +53,12 @@ builder.Services
     .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory)
     .AddWorkflows(builder.Configuration.GetSection(WorkflowEngineOptions.SectionName))
     .AddWorkflowDefinitionsFromDirectory(Path.Combine(AppContext.BaseDirectory, builder.Configuration["McpServerHost:WorkflowsDirectory"] ?? "workflows"));
+// Semantic embeddings (all-MiniLM-L6-v2, offline, inside the package) unless configured otherwise; "Hashing" keeps the
+// zero-dependency embedder. The RAG package logs the active embedder at start-up.
+if (!string.Equals(builder.Configuration["McpServerHost:Embeddings"], "Hashing", StringComparison.OrdinalIgnoreCase))
+{
+    orchestration.AddMiniLmEmbeddings();
+}
 
 builder.Services
     .AddMcpServer(o =>

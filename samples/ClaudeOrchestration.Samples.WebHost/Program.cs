@@ -27,7 +27,7 @@ var workDirectory = Directory.CreateDirectory(builder.Configuration["WebHost:Wor
 var scripted = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"));
 await using var messages = scripted ? await ScriptedMessagesServer.StartAsync() : null;
 
-builder.Services
+var orchestration = builder.Services
     .AddClaudeOrchestration(builder.Configuration.GetSection(ClaudeOrchestrationOptions.SectionName), options =>
     {
         options.DefaultWorkingDirectory ??= workDirectory;
@@ -44,6 +44,12 @@ builder.Services
     .AddRag(builder.Configuration.GetSection(RagOptions.SectionName), rag => rag.DataDirectory ??= dataDirectory)
     .AddWorkflows(builder.Configuration.GetSection(WorkflowEngineOptions.SectionName))
     .AddWorkflowDefinitionsFromDirectory(Path.Combine(AppContext.BaseDirectory, builder.Configuration["WebHost:WorkflowsDirectory"] ?? "workflows"));
+// Semantic embeddings (all-MiniLM-L6-v2, offline, inside the package) unless configured otherwise; "Hashing" keeps the
+// zero-dependency embedder. The RAG package logs the active embedder at start-up.
+if (!string.Equals(builder.Configuration["WebHost:Embeddings"], "Hashing", StringComparison.OrdinalIgnoreCase))
+{
+    orchestration.AddMiniLmEmbeddings();
+}
 builder.Services
     .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "claude-orchestration-web", Version = "1.0.0" })
     .WithHttpTransport(o => o.Stateless = false)
