@@ -76,7 +76,14 @@ public sealed class ClaudeCodeNodeCliTests : IAsyncLifetime
             .Build();
 
         var run = await Engine.StartAsync(definition, cancellationToken: Ct);
-        await _cli.Server.WaitForRequestAsync(r => r.LatestUserText.Contains("Think slowly", StringComparison.Ordinal), Ct);
+        // A run that ends first (no CLI, a refused start) fails the test with its reason instead of waiting for ever.
+        var asked = _cli.Server.WaitForRequestAsync(r => r.LatestUserText.Contains("Think slowly", StringComparison.Ordinal), Ct);
+        if (await Task.WhenAny(asked, run.Completion) != asked)
+        {
+            var ended = await run.Completion;
+            Assert.Fail($"The run ended {ended.Status} before the agent asked the API: {ended.Nodes["think"].Error}");
+        }
+
         Assert.NotEmpty(_cli.FindLiveProcesses());
 
         Assert.True(await Engine.CancelAsync(run.RunId, Ct));
