@@ -2,6 +2,7 @@
 
 using System.Collections;
 using System.Linq.Expressions;
+using ClaudeOrchestration.Rag.VectorStores;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using Microsoft.Extensions.VectorData.ProviderServices.Filter;
 
