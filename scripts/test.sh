@@ -64,5 +64,6 @@ if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # dotnet test failed without a failing test in the results: a crashed test host or a build problem.
   failed=1
 fi
+report_failed_tests "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

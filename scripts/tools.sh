@@ -93,3 +93,26 @@ stop_test_servers() {
     rm -f "$f"
   done
 }
+
+# Prints each failed test in the .trx files under "$1" with the first lines of its message, so the tail of a CI log
+# names what failed. At most 20 tests; nothing when every test passed.
+report_failed_tests() {
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const dir = process.argv[1];
+    const unescape = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&#xD;/g, "").replace(/&#xA;/g, "\n").replace(/&amp;/g, "&");
+    const failed = [];
+    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith(".trx")) : []) {
+      const xml = fs.readFileSync(path.join(dir, file), "utf8");
+      for (const m of xml.matchAll(/<UnitTestResult\b[^>]*?\btestName="([^"]*)"[^>]*?\boutcome="(Failed|Error|Timeout|Aborted)"[^>]*?(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
+        const message = /<Message>([\s\S]*?)<\/Message>/.exec(m[3] || "");
+        const text = message ? unescape(message[1]).split("\n").slice(0, 4).join("\n      ").slice(0, 600) : "(no message)";
+        failed.push(`  FAILED ${unescape(m[1])} (${file.replace(/\.trx$/, "")})\n      ${text}`);
+      }
+    }
+    if (failed.length > 0) {
+      console.log(`== failed tests (${failed.length})`);
+      console.log(failed.slice(0, 20).join("\n"));
+      if (failed.length > 20) console.log(`  ... and ${failed.length - 20} more`);
+    }' "$1" || true
+}
