@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using ClaudeOrchestration.Rag.Connectors;
 using Microsoft.Extensions.VectorData;
@@ -23,7 +22,8 @@ namespace ClaudeOrchestration.Rag.Chroma;
 /// <remarks>
 /// Thread-safe. An upsert replaces each record exactly by deleting and re-adding it (Chroma's own upsert merges metadata),
 /// so for a moment a replaced record is absent; Chroma has no transactions. <c>GetAsync</c> with <c>OrderBy</c> sorts in
-/// this process after reading every matching record, because Chroma does not sort.
+/// this process after reading every matching record, because Chroma does not sort. Vectors read back from a cosine
+/// collection are Chroma's copy, equal to the written ones within float32 rounding (Chroma normalises them).
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "MEVD's naming: a VectorStoreCollection implementation is an XCollection.")]
 public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
@@ -36,7 +36,6 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
     private readonly VectorPropertyModel _vector;
     private readonly string _distanceFunction;
     private readonly VectorStoreCollectionMetadata _metadata;
-    private readonly bool _keepsExactVectors;
     private volatile string? _collectionId;
 
     internal ChromaCollection(ChromaVectorStore store, string name, CollectionModel model)
@@ -47,10 +46,6 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
         _mapper = new RecordMapper<TKey, TRecord>(model, name);
         _vector = model.VectorProperty;
         _distanceFunction = _vector.DistanceFunction ?? DistanceFunction.CosineSimilarity;
-
-        // Chroma's cosine space hands back its normalised-and-rescaled copy of a vector (3 comes back as 3.0000002), so
-        // cosine collections also keep the exact float32 bytes, base64-encoded, as the record's document.
-        _keepsExactVectors = Space(_distanceFunction) == "cosine";
         _metadata = new VectorStoreCollectionMetadata
         {
             VectorStoreSystemName = ChromaVectorStore.SystemName,
@@ -126,7 +121,7 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
                 cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < response.Ids.Count; i++)
             {
-                yield return Materialize(response.Ids[i], response.Metadatas?[i], includeVectors ? Vector(response.Embeddings?[i], response.Documents?[i]) : null, includeVectors);
+                yield return Materialize(response.Ids[i], response.Metadatas?[i], includeVectors ? response.Embeddings?[i] : null, includeVectors);
             }
         }
     }
@@ -158,7 +153,7 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
                 cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < response.Ids.Count; i++)
             {
-                yield return Materialize(response.Ids[i], response.Metadatas?[i], options.IncludeVectors ? Vector(response.Embeddings?[i], response.Documents?[i]) : null, options.IncludeVectors);
+                yield return Materialize(response.Ids[i], response.Metadatas?[i], options.IncludeVectors ? response.Embeddings?[i] : null, options.IncludeVectors);
             }
 
             yield break;
@@ -174,7 +169,7 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
                 cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < page.Ids.Count; i++)
             {
-                all.Add(Materialize(page.Ids[i], page.Metadatas?[i], options.IncludeVectors ? Vector(page.Embeddings?[i], page.Documents?[i]) : null, options.IncludeVectors));
+                all.Add(Materialize(page.Ids[i], page.Metadatas?[i], options.IncludeVectors ? page.Embeddings?[i] : null, options.IncludeVectors));
             }
 
             if (page.Ids.Count < batch)
@@ -258,7 +253,6 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
                 Ids = chunkIds,
                 Embeddings = chunkEmbeddings,
                 Metadatas = metadatas.GetRange(start, count),
-                Documents = _keepsExactVectors ? [.. chunkEmbeddings.Select(EncodeVector)] : null,
             };
 
             // Chroma's upsert merges metadata into the old record; replacing exactly needs delete + add.
@@ -307,7 +301,6 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
         var metadatas = response.Metadatas?[0];
         var distances = response.Distances?[0];
         var embeddings = response.Embeddings?[0];
-        var documents = response.Documents?[0];
         var higherIsBetter = _distanceFunction is DistanceFunction.CosineSimilarity or DistanceFunction.DotProductSimilarity;
         for (var i = options.Skip; i < ids.Count; i++)
         {
@@ -318,7 +311,7 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
                 continue;
             }
 
-            yield return new VectorSearchResult<TRecord>(Materialize(ids[i], metadatas?[i], options.IncludeVectors ? Vector(embeddings?[i], documents?[i]) : null, options.IncludeVectors), score);
+            yield return new VectorSearchResult<TRecord>(Materialize(ids[i], metadatas?[i], options.IncludeVectors ? embeddings?[i] : null, options.IncludeVectors), score);
         }
     }
 
@@ -352,16 +345,12 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
         _ => "l2",
     };
 
-    private List<string> Include(bool vectors, bool distances)
+    private static List<string> Include(bool vectors, bool distances)
     {
         List<string> include = ["metadatas"];
         if (vectors)
         {
             include.Add("embeddings");
-            if (_keepsExactVectors)
-            {
-                include.Add("documents");
-            }
         }
 
         if (distances)
@@ -370,20 +359,6 @@ public sealed class ChromaCollection<TKey, TRecord> : VectorStoreCollection<TKey
         }
 
         return include;
-    }
-
-    private static string EncodeVector(float[] vector) => Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan()));
-
-    /// <summary>The exact vector from the document when this collection keeps one, else Chroma's embedding.</summary>
-    private float[]? Vector(float[]? embedding, string? document)
-    {
-        if (!_keepsExactVectors || string.IsNullOrEmpty(document) || embedding is null)
-        {
-            return embedding;
-        }
-
-        var bytes = Convert.FromBase64String(document);
-        return bytes.Length == embedding.Length * sizeof(float) ? MemoryMarshal.Cast<byte, float>(bytes).ToArray() : embedding;
     }
 
     private static string ToId(object key) => key switch

@@ -14,6 +14,9 @@ public sealed class ChromaServerFixture : IAsyncLifetime
 {
     public const string UrlVariable = "CLAUDE_ORCHESTRATION_TEST_CHROMA_URL";
 
+    /// <summary>Chroma normalises cosine vectors: a component read back can differ in its last float32 digit (3 → 3.0000002).</summary>
+    public const float CosineVectorTolerance = 1e-6f;
+
     private readonly TempDirectory _data = new("co-chroma-");
     private TestServer? _server;
 

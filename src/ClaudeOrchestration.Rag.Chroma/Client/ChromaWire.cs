@@ -43,8 +43,6 @@ internal sealed class ChromaRecordsRequest
     public IReadOnlyList<float[]>? Embeddings { get; init; }
 
     public IReadOnlyList<JsonObject?>? Metadatas { get; init; }
-
-    public IReadOnlyList<string?>? Documents { get; init; }
 }
 
 internal sealed class ChromaGetRequest
@@ -67,8 +65,6 @@ internal sealed class ChromaGetResponse
     public List<float[]?>? Embeddings { get; set; }
 
     public List<JsonObject?>? Metadatas { get; set; }
-
-    public List<string?>? Documents { get; set; }
 }
 
 internal sealed class ChromaQueryRequest
@@ -91,8 +87,6 @@ internal sealed class ChromaQueryResponse
     public List<List<JsonObject?>?>? Metadatas { get; set; }
 
     public List<List<double?>?>? Distances { get; set; }
-
-    public List<List<string?>?>? Documents { get; set; }
 }
 
 internal sealed class ChromaDeleteRequest
