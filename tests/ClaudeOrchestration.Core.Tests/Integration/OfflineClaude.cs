@@ -31,11 +31,16 @@ internal sealed class OfflineClaude : IAsyncDisposable
         var root = new TempDirectory();
         var config = Directory.CreateDirectory(Path.Combine(root.FullPath, "config")).FullName;
         var work = Directory.CreateDirectory(Path.Combine(root.FullPath, "work")).FullName;
+        // A private HOME: the CLI's Bash tool sources the user's shell start-up files (a developer's ~/.bashrc can take a
+        // minute, e.g. pyenv waiting on its shim lock), and nothing of the machine's user should leak into the test.
+        var home = Directory.CreateDirectory(Path.Combine(root.FullPath, "home")).FullName;
         var options = new ClaudeOrchestrationOptions { CliPath = TestCli.Path, DefaultWorkingDirectory = work };
         foreach (var (name, value) in server.CreateCliEnvironment(config))
         {
             options.EnvironmentVariables[name] = value;
         }
+
+        options.EnvironmentVariables["HOME"] = home;
 
         configure?.Invoke(options);
         return new OfflineClaude(server, root, ClaudeClient.Create(options), options);
