@@ -234,37 +234,46 @@ internal sealed class WorkflowTools(
     /// </summary>
     private sealed class RunTracker(WorkflowRun run, int total, ResourceSubscriptions subscriptions, TaskCompletionSource settled, Func<ProgressNotificationValue, Task>? notify)
     {
-        private readonly List<Task> _reports = [];
+        private readonly Lock _gate = new();
         private Func<ProgressNotificationValue, Task>? _notify = notify;
+        // Reports are sent one after another: sent concurrently they could overtake each other on the transport, and the
+        // spec wants a client to see progress grow (a "run ended" report must not arrive before "started").
+        private Task _reports = Task.CompletedTask;
         private int _finished;
 
         public async Task StopReportingAsync()
         {
-            Task[] reports;
-            lock (_reports)
+            Task reports;
+            lock (_gate)
             {
                 _notify = null;
-                reports = [.. _reports];
+                reports = _reports;
             }
 
-            try
-            {
-                await Task.WhenAll(reports).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A progress notification that could not be sent does not fail the call.
-            }
+            await reports.ConfigureAwait(false);
         }
 
         public void Report(string message, int done)
         {
-            lock (_reports)
+            lock (_gate)
             {
                 if (_notify is { } send)
                 {
-                    _reports.Add(send(new ProgressNotificationValue { Progress = Math.Min(done, total), Total = total, Message = message }));
+                    _reports = SendAfterAsync(_reports, send, new ProgressNotificationValue { Progress = Math.Min(done, total), Total = total, Message = message });
                 }
+            }
+        }
+
+        private static async Task SendAfterAsync(Task previous, Func<ProgressNotificationValue, Task> send, ProgressNotificationValue value)
+        {
+            await previous.ConfigureAwait(false);
+            try
+            {
+                await send(value).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A progress notification that could not be sent does not fail the call, nor stop the later ones.
             }
         }
 

@@ -85,16 +85,21 @@ public sealed class WorkflowToolsTests
         Assert.Equal("Hello Ada", info.GetProperty("outputs").GetProperty("greeting").GetString());
         Assert.Equal("hello", info.GetProperty("nodes")[0].GetProperty("node_path").GetString());
         Assert.Contains("Completed", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text, StringComparison.Ordinal);
-        var first = await reports.Reader.ReadAsync(Ct);
-        Assert.StartsWith("Started run ", first.Progress.Message, StringComparison.Ordinal);
-        Assert.Equal(1, first.Progress.Total);
-        ProgressNotificationParams node;
-        do
+        // The server sends its reports in order, but the SDK's client hands each incoming message to its handlers on a
+        // task of its own (fire and forget), so they can reach this handler in any order: check what came, not the order.
+        var received = new Dictionary<string, ProgressNotificationParams>(StringComparer.Ordinal);
+        while (received.Count < 3)
         {
-            node = await reports.Reader.ReadAsync(Ct);
+            var report = await reports.Reader.ReadAsync(Ct);
+            var message = report.Progress.Message ?? string.Empty;
+            received[message.StartsWith("Started run ", StringComparison.Ordinal) ? "started" : message] = report;
         }
-        while (node.Progress.Message != "hello: Completed");
-        Assert.Equal(1, node.Progress.Progress);
+
+        Assert.Equal(new HashSet<string>(StringComparer.Ordinal) { "started", "hello: Completed", "The run ended Completed." }, received.Keys.ToHashSet(StringComparer.Ordinal));
+        Assert.Equal(0, received["started"].Progress.Progress);
+        Assert.Equal(1, received["started"].Progress.Total);
+        Assert.Equal(1, received["hello: Completed"].Progress.Progress);
+        Assert.Equal(1, received["The run ended Completed."].Progress.Progress);
     }
 
     [Fact]
