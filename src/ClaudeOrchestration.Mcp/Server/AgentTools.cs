@@ -27,7 +27,7 @@ internal sealed class AgentTools(
         Destructive = true, OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(AgentTaskResult))]
     [Description("Runs a Claude Code agent that writes code in a project directory and returns its summary. Long-running: reports progress and can be cancelled.")]
     public Task<CallToolResult> CodeGenerationAsync(
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> request,
         [Description("The programming language, e.g. C#, TypeScript, Python.")] string language,
         [Description("What to write, in plain words.")] string description,
         [Description("Requirements the code must meet, one per item.")] IReadOnlyList<string>? requirements = null,
@@ -46,14 +46,14 @@ internal sealed class AgentTools(
         }
 
         var directory = ToolArguments.ResolveDirectory(project_path, nameof(project_path), orchestration.CurrentValue);
-        return RunAsync(ClaudeOrchestrationMcpNames.CodeGeneration, ClaudeTaskType.CodeGeneration, description, parameters, directory, null, limits.AgentRunOptions, progress, cancellationToken);
+        return RunAsync(ClaudeOrchestrationMcpNames.CodeGeneration, ClaudeTaskType.CodeGeneration, description, parameters, directory, null, limits.AgentRunOptions, request, cancellationToken);
     }
 
     [McpServerTool(Name = ClaudeOrchestrationMcpNames.CodeReview, Title = "Review code with a Claude Code agent",
         ReadOnly = true, OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(AgentTaskResult))]
     [Description("Runs a read-only Claude Code agent that reviews a file or directory and reports findings, most severe first. Long-running: reports progress and can be cancelled.")]
     public Task<CallToolResult> CodeReviewAsync(
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> request,
         [Description("The file or directory to review; relative paths are taken from project_path.")] string file_path,
         [Description("What to look at, e.g. security, performance, error handling.")] IReadOnlyList<string>? focus_areas = null,
         [Description("The project directory; must lie under the server's allowed roots. Defaults to the server's working directory.")] string? project_path = null,
@@ -71,14 +71,14 @@ internal sealed class AgentTools(
         }
 
         var run = limits.AgentRunOptions with { Tools = [.. limits.ReviewTools], AllowedTools = [.. limits.ReviewTools] };
-        return RunAsync(ClaudeOrchestrationMcpNames.CodeReview, ClaudeTaskType.CodeReview, target, parameters, directory, null, run, progress, cancellationToken);
+        return RunAsync(ClaudeOrchestrationMcpNames.CodeReview, ClaudeTaskType.CodeReview, target, parameters, directory, null, run, request, cancellationToken);
     }
 
     [McpServerTool(Name = ClaudeOrchestrationMcpNames.DelegateTask, Title = "Delegate a task to a Claude Code agent",
         Destructive = true, OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(AgentTaskResult))]
     [Description("Runs a Claude Code agent on a typed task (its prompt template is applied) and returns the result. Long-running: reports progress and can be cancelled.")]
     public Task<CallToolResult> DelegateTaskAsync(
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> request,
         [Description("The kind of task: CodeGeneration, CodeReview, FileOperation, GitOperation, TestExecution, Documentation or Debugging.")] string task_type,
         [Description("What to do, in plain words.")] string description,
         [Description("Named values the task template quotes and lists under the description.")] IReadOnlyDictionary<string, string>? parameters = null,
@@ -97,7 +97,7 @@ internal sealed class AgentTools(
         }
 
         var directory = ToolArguments.ResolveDirectory(project_path, nameof(project_path), orchestration.CurrentValue);
-        return RunAsync(ClaudeOrchestrationMcpNames.DelegateTask, type, description, values, directory, context, limits.AgentRunOptions, progress, cancellationToken);
+        return RunAsync(ClaudeOrchestrationMcpNames.DelegateTask, type, description, values, directory, context, limits.AgentRunOptions, request, cancellationToken);
     }
 
     internal static ClaudeTaskType ParseTaskType(string? value)
@@ -120,10 +120,10 @@ internal sealed class AgentTools(
         string? directory,
         string? projectContext,
         ClaudeRunOptions runOptions,
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> request,
         CancellationToken cancellationToken)
     {
-        var request = new DelegationRequest
+        var delegation = new DelegationRequest
         {
             Id = $"mcp-{tool}-{Guid.NewGuid():N}",
             TaskType = type,
@@ -134,26 +134,26 @@ internal sealed class AgentTools(
             RunOptions = runOptions,
         };
 
-        progress.Report(new ProgressNotificationValue { Progress = 0, Total = 1, Message = $"Starting a Claude Code agent ({type}) in {directory ?? "the server's directory"}." });
-        ServerLog.AgentTaskStarted(_logger, tool, request.Id, directory);
+        await ReportAsync(request, new ProgressNotificationValue { Progress = 0, Total = 1, Message = $"Starting a Claude Code agent ({type}) in {directory ?? "the server's directory"}." }).ConfigureAwait(false);
+        ServerLog.AgentTaskStarted(_logger, tool, delegation.Id, directory);
         DelegationResult result;
         try
         {
-            result = await delegator.DelegateAsync(request, cancellationToken).ConfigureAwait(false);
+            result = await delegator.DelegateAsync(delegation, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException ex)
         {
             throw new McpException(ToolArguments.Safe(ex.Message), ex);
         }
 
-        ServerLog.AgentTaskEnded(_logger, tool, request.Id, result.Status.ToString());
+        ServerLog.AgentTaskEnded(_logger, tool, delegation.Id, result.Status.ToString());
         cancellationToken.ThrowIfCancellationRequested();
         if (result.Status != DelegationStatus.Succeeded)
         {
             throw new McpException($"The {type} agent {result.Status.ToString().ToLowerInvariant()}: {ToolArguments.Safe(result.Reason)}");
         }
 
-        progress.Report(new ProgressNotificationValue { Progress = 1, Total = 1, Message = "The agent finished." });
+        await ReportAsync(request, new ProgressNotificationValue { Progress = 1, Total = 1, Message = "The agent finished." }).ConfigureAwait(false);
         var run = result.Run;
         var value = new AgentTaskResult
         {
@@ -182,4 +182,25 @@ internal sealed class AgentTools(
     }
 
     private static string Truncate(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
+
+    /// <summary>
+    /// Sends a progress notification when the client asked for progress, awaited (the SDK's <c>IProgress</c> sends without
+    /// waiting, so a report could reach the client after the result); a report that cannot be sent does not fail the call.
+    /// </summary>
+    private static async Task ReportAsync(RequestContext<CallToolRequestParams> request, ProgressNotificationValue value)
+    {
+        if (request.Params?.ProgressToken is not { } token)
+        {
+            return;
+        }
+
+        try
+        {
+            await request.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client may be gone; the call's own outcome is what matters.
+        }
+    }
 }

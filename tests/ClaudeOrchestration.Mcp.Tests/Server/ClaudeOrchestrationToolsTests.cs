@@ -186,6 +186,13 @@ public sealed class ClaudeOrchestrationToolsTests
         await using var host = await McpTestHost.StartAsync(cancellationToken: Ct);
         host.Cli.Server.When(r => r.LatestUserText.Contains("Write the code", StringComparison.Ordinal), ScriptedReply.Text("Wrote Greeter.cs."));
         var reports = new List<ProgressNotificationValue>();
+        // A session-wide handler: the SDK client may dispatch a notification after the call's own handler is gone.
+        var notified = System.Threading.Channels.Channel.CreateUnbounded<ProgressNotificationParams>();
+        await using var listener = host.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            notified.Writer.TryWrite(JsonSerializer.Deserialize<ProgressNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions)!);
+            return ValueTask.CompletedTask;
+        });
 
         var result = await host.Client.CallToolAsync("code_generation", new Dictionary<string, object?>
         {
@@ -203,6 +210,9 @@ public sealed class ClaudeOrchestrationToolsTests
         Assert.Contains("- language: C#", prompt, StringComparison.Ordinal);
         Assert.Contains("static; pure", prompt, StringComparison.Ordinal);
         Assert.StartsWith("Wrote Greeter.cs.", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text, StringComparison.Ordinal);
+        var progress = new List<ProgressNotificationValue> { (await notified.Reader.ReadAsync(Ct)).Progress, (await notified.Reader.ReadAsync(Ct)).Progress };
+        Assert.Contains(progress, p => p.Progress == 0 && p.Message!.StartsWith("Starting a Claude Code agent (CodeGeneration)", StringComparison.Ordinal));
+        Assert.Contains(progress, p => p.Progress == 1 && p.Total == 1 && p.Message == "The agent finished.");
     }
 
     private sealed class SynchronousProgress(List<ProgressNotificationValue> reports) : IProgress<ProgressNotificationValue>
