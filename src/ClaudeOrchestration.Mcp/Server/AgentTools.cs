@@ -134,7 +134,7 @@ internal sealed class AgentTools(
             RunOptions = runOptions,
         };
 
-        await ReportAsync(request, new ProgressNotificationValue { Progress = 0, Total = 1, Message = $"Starting a Claude Code agent ({type}) in {directory ?? "the server's directory"}." }).ConfigureAwait(false);
+        await ToolArguments.ReportProgressAsync(request, new ProgressNotificationValue { Progress = 0, Total = 1, Message = $"Starting a Claude Code agent ({type}) in {directory ?? "the server's directory"}." }).ConfigureAwait(false);
         ServerLog.AgentTaskStarted(_logger, tool, delegation.Id, directory);
         DelegationResult result;
         try
@@ -153,7 +153,7 @@ internal sealed class AgentTools(
             throw new McpException($"The {type} agent {result.Status.ToString().ToLowerInvariant()}: {ToolArguments.Safe(result.Reason)}");
         }
 
-        await ReportAsync(request, new ProgressNotificationValue { Progress = 1, Total = 1, Message = "The agent finished." }).ConfigureAwait(false);
+        await ToolArguments.ReportProgressAsync(request, new ProgressNotificationValue { Progress = 1, Total = 1, Message = "The agent finished." }).ConfigureAwait(false);
         var run = result.Run;
         var value = new AgentTaskResult
         {
@@ -182,25 +182,4 @@ internal sealed class AgentTools(
     }
 
     private static string Truncate(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
-
-    /// <summary>
-    /// Sends a progress notification when the client asked for progress, awaited (the SDK's <c>IProgress</c> sends without
-    /// waiting, so a report could reach the client after the result); a report that cannot be sent does not fail the call.
-    /// </summary>
-    private static async Task ReportAsync(RequestContext<CallToolRequestParams> request, ProgressNotificationValue value)
-    {
-        if (request.Params?.ProgressToken is not { } token)
-        {
-            return;
-        }
-
-        try
-        {
-            await request.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The client may be gone; the call's own outcome is what matters.
-        }
-    }
 }

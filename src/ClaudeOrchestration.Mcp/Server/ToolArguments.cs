@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace ClaudeOrchestration.Mcp.Server;
 
@@ -167,5 +168,26 @@ internal static class ToolArguments
     {
         var parent = Path.GetDirectoryName(path);
         return parent is null ? path : Path.Combine(ResolveLinks(parent), Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// Sends a progress notification when the client asked for progress, awaited (the SDK's <c>IProgress</c> sends without
+    /// waiting, so a report could reach the client after the result); a report that cannot be sent does not fail the call.
+    /// </summary>
+    public static async Task ReportProgressAsync(RequestContext<CallToolRequestParams> request, ProgressNotificationValue value)
+    {
+        if (request.Params?.ProgressToken is not { } token)
+        {
+            return;
+        }
+
+        try
+        {
+            await request.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client may be gone; the call's own outcome is what matters.
+        }
     }
 }

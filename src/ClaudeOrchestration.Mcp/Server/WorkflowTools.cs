@@ -54,8 +54,8 @@ internal sealed class WorkflowTools(
 
         ServerLog.WorkflowStarted(_logger, name, run.RunId);
         // Progress is sent (and awaited) through the server, so every report reaches the client before the result does.
-        Func<ProgressNotificationValue, Task>? notify = wait && context.Params?.ProgressToken is { } token
-            ? value => context.Server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None)
+        Func<ProgressNotificationValue, Task>? notify = wait && context.Params?.ProgressToken is not null
+            ? value => ToolArguments.ReportProgressAsync(context, value)
             : null;
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tracker = new RunTracker(run, definition.Nodes.Count, subscriptions, settled, notify);
@@ -264,17 +264,11 @@ internal sealed class WorkflowTools(
             }
         }
 
+        // The send never throws (a report that cannot be sent is dropped), so one failure does not stop the later ones.
         private static async Task SendAfterAsync(Task previous, Func<ProgressNotificationValue, Task> send, ProgressNotificationValue value)
         {
             await previous.ConfigureAwait(false);
-            try
-            {
-                await send(value).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A progress notification that could not be sent does not fail the call, nor stop the later ones.
-            }
+            await send(value).ConfigureAwait(false);
         }
 
         public async Task FollowAsync()
