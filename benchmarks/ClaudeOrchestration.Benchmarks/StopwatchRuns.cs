@@ -14,6 +14,10 @@ internal static class StopwatchRuns
         return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A comma-separated list of integers, e.g. <c>--ef-search 64,128</c>.</summary>
+    public static int[] IntListOption(string[] args, string name, string fallback) =>
+        StringOption(args, name, fallback).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+
     public static string StringOption(string[] args, string name, string fallback) => Find(args, name) ?? fallback;
 
     private static string? Find(string[] args, string name)

@@ -53,7 +53,7 @@ public static class McpToolOverheadRun
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var copiesList = StringOption(args, "--copies", "5").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var copiesList = IntListOption(args, "--copies", "5");
         var calls = IntOption(args, "--calls", 2_000);
         var transports = StringOption(args, "--transports", "memory,stdio").Split(',');
         var rows = new List<string>();

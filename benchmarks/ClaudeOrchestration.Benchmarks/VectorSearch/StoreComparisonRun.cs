@@ -40,7 +40,7 @@ public static class StoreComparisonRun
         var queryCount = IntOption(args, "--queries", 200);
         var data = StringOption(args, "--data", "lowrank");
         var only = StringOption(args, "--only", "memory,sqlite,chroma,postgres").Split(',');
-        var efSearches = StringOption(args, "--ef-search", "64").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var efSearches = IntListOption(args, "--ef-search", "64");
         var m = IntOption(args, "--m", 16);
         var efConstruction = IntOption(args, "--ef-construction", 100);
         HnswIndexOptions Hnsw(int ef) => new() { M = m, EfConstruction = efConstruction, EfSearch = ef, Seed = 1 };
