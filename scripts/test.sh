@@ -27,11 +27,7 @@ for proj in tests/*/*.Tests.csproj; do
   name="$(basename "$proj" .csproj)"
   echo "-- $name"
   set +e
-  # A test that hangs fails the run after 5 minutes of no progress, naming the test, instead of hanging CI.
-  # (VSTest blame collector; no dump: it would need dotnet-dump/createdump permissions CI may not have.)
-  dotnet test "$proj" -c Release --no-build -nologo \
-    --blame-hang-timeout 5m --blame-hang-dump-type none \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results"
+  run_test_project "$proj" "$name" "$results"
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then

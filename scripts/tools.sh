@@ -94,32 +94,27 @@ stop_test_servers() {
   done
 }
 
+# Runs test project "$1" (built) and writes its results to "$3/$2.trx"; further arguments go to dotnet test. A test that
+# hangs fails the run after 5 minutes of no progress, naming the test, instead of hanging CI (VSTest blame collector; no
+# dump: it would need dotnet-dump/createdump permissions CI may not have).
+run_test_project() {
+  local proj="$1" name="$2" dir="$3"
+  shift 3
+  dotnet test "$proj" -c Release --no-build -nologo "$@" \
+    --blame-hang-timeout 5m --blame-hang-dump-type none \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$dir"
+}
+
 # Runs the failed tests of project "$1" (results "$3/$2.trx") once more, into "$3/rerun/". When every one passes, the
 # project's name goes to "$3/flaky-projects.txt" and the function succeeds: test.sh then reports those tests as flaky
 # (with their first failure) instead of failed. A test that fails twice fails the run.
 rerun_failed_tests() {
   local proj="$1" name="$2" results="$3" filter
-  filter=$(node -e '
-    const xml = require("fs").readFileSync(process.argv[1], "utf8");
-    const names = new Set();
-    for (const m of xml.matchAll(/<UnitTestResult\b[^>]*?\btestName="([^"]*)"[^>]*?\boutcome="(?:Failed|Error|Timeout)"/g)) {
-      names.add(m[1].replace(/&quot;/g, "\"").replace(/&amp;/g, "&").replace(/\(.*$/s, ""));
-    }
-    console.log([...names].map(n => "FullyQualifiedName=" + n).join("|"));' "$results/$name.trx") || return 1
+  filter=$(node "$tools_root/scripts/trx.mjs" rerun-filter "$results/$name.trx") || return 1
   [ -n "$filter" ] || return 1
   echo "-- $name: running the failed tests once more to tell a flaky test from a broken one: $filter"
-  dotnet test "$proj" -c Release --no-build -nologo --filter "$filter" \
-    --blame-hang-timeout 5m --blame-hang-dump-type none \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results/rerun" || return 1
-  # Flaky only if every failed test ran again and passed (a filter that matched nothing proves nothing).
-  node -e '
-    const fs = require("fs");
-    const names = (xml, outcome) => [...fs.readFileSync(xml, "utf8").matchAll(/<UnitTestResult\b[^>]*?\btestName="([^"]*)"[^>]*?\boutcome="([A-Za-z]*)"/g)]
-      .filter(m => outcome(m[2])).map(m => m[1].replace(/\(.*$/s, ""));
-    const failed = new Set(names(process.argv[1], o => o !== "Passed" && o !== "NotExecuted"));
-    const passed = new Set(names(process.argv[2], o => o === "Passed"));
-    const notPassed = names(process.argv[2], o => o !== "Passed");
-    process.exit([...failed].every(n => passed.has(n)) && notPassed.length === 0 ? 0 : 1);' "$results/$name.trx" "$results/rerun/$name.trx" || return 1
+  run_test_project "$proj" "$name" "$results/rerun" --filter "$filter" || return 1
+  node "$tools_root/scripts/trx.mjs" flaky "$results/$name.trx" "$results/rerun/$name.trx" || return 1
   echo "$name" >> "$results/flaky-projects.txt"
 }
 
@@ -127,26 +122,5 @@ rerun_failed_tests() {
 # names what failed (and, as FLAKY, what failed once and passed when run again). At most 20 tests; nothing when every
 # test passed the first time.
 report_failed_tests() {
-  node -e '
-    const fs = require("fs"), path = require("path");
-    const dir = process.argv[1];
-    const flakyFile = path.join(dir, "flaky-projects.txt");
-    const flaky = new Set(fs.existsSync(flakyFile) ? fs.readFileSync(flakyFile, "utf8").split("\n").filter(Boolean) : []);
-    const unescape = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&#xD;/g, "").replace(/&#xA;/g, "\n").replace(/&amp;/g, "&");
-    const failed = [];
-    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith(".trx")) : []) {
-      const xml = fs.readFileSync(path.join(dir, file), "utf8");
-      for (const m of xml.matchAll(/<UnitTestResult\b[^>]*?\btestName="([^"]*)"[^>]*?\boutcome="(Failed|Error|Timeout|Aborted)"[^>]*?(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
-        const message = /<Message>([\s\S]*?)<\/Message>/.exec(m[3] || "");
-        const text = message ? unescape(message[1]).split("\n").slice(0, 4).join("\n      ").slice(0, 600) : "(no message)";
-        const project = file.replace(/\.trx$/, "");
-        const label = flaky.has(project) ? "FLAKY (failed, then passed when run again)" : "FAILED";
-        failed.push(`  ${label} ${unescape(m[1])} (${project})\n      ${text}`);
-      }
-    }
-    if (failed.length > 0) {
-      console.log(`== failed or flaky tests (${failed.length})`);
-      console.log(failed.slice(0, 20).join("\n"));
-      if (failed.length > 20) console.log(`  ... and ${failed.length - 20} more`);
-    }' "$1" || true
+  node "$tools_root/scripts/trx.mjs" report "$1" || true
 }
