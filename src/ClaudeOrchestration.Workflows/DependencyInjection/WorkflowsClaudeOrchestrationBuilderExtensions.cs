@@ -1,8 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
 using ClaudeOrchestration.Rag;
 using ClaudeOrchestration.Workflows;
 using ClaudeOrchestration.Workflows.Definitions;
 using ClaudeOrchestration.Workflows.DependencyInjection;
+using ClaudeOrchestration.Workflows.Dify;
 using ClaudeOrchestration.Workflows.Execution;
 using ClaudeOrchestration.Workflows.Nodes;
 using ClaudeOrchestration.Workflows.Persistence;
@@ -123,6 +125,61 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
         }
     }
 
+    /// <summary>
+    /// Fails start-up, rather than the first run, when a catalog definition has a <c>dify</c> node whose client is not
+    /// registered: no <c>client</c> input and no <c>AddDifyClient</c>, or a literal <c>client</c> that no
+    /// <c>AddKeyedDifyClient</c> registered. A <c>client</c> given by a <c>${...}</c> reference is checked when the node runs.
+    /// </summary>
+    private static void CheckDifyClients(IEnumerable<WorkflowDefinition> definitions, IServiceProvider services)
+    {
+        var registered = services.GetService<IServiceProviderIsService>();
+        if (registered is null)
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var definition in definitions)
+        {
+            foreach (var (node, path) in Flatten(definition.Nodes, null))
+            {
+                if (!string.Equals(node.Type, WorkflowNodeTypes.Dify, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var client = node.Inputs.TryGetValue("client", out var value) && value is JsonValue json && json.TryGetValue<string>(out var name) ? name : null;
+                if (client is null && !registered.IsService(typeof(IDifyClient)))
+                {
+                    problems.Add($"node '{path}' of workflow '{definition.Name}' runs a Dify workflow, but no IDifyClient is registered; call services.AddDifyClient(...) or give the node a 'client'.");
+                }
+                else if (client is not null && !client.Contains("${", StringComparison.Ordinal)
+                    && (registered as IServiceProviderIsKeyedService)?.IsKeyedService(typeof(IDifyClient), client) != true)
+                {
+                    problems.Add($"node '{path}' of workflow '{definition.Name}' names the Dify client '{client}', but none is registered under that key; call services.AddKeyedDifyClient(\"{client}\", ...).");
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The workflow catalog cannot run as registered: " + string.Join(" ", problems));
+        }
+
+        static IEnumerable<(WorkflowNodeDefinition Node, string Path)> Flatten(IReadOnlyList<WorkflowNodeDefinition> nodes, string? parent)
+        {
+            foreach (var node in nodes)
+            {
+                var path = WorkflowValidator.Join(parent, node.Id);
+                yield return (node, path);
+                foreach (var child in Flatten(node.Nodes, path))
+                {
+                    yield return child;
+                }
+            }
+        }
+    }
+
     private static void AddServices(IServiceCollection services)
     {
         services.AddOptions<WorkflowEngineOptions>().ValidateOnStart();
@@ -149,6 +206,7 @@ public static class WorkflowsClaudeOrchestrationBuilderExtensions
                 catalog.Add(registration.Definition);
             }
 
+            CheckDifyClients(catalog.Definitions, sp);
             return catalog;
         });
         services.TryAddSingleton<IWorkflowRunStore>(sp =>

@@ -63,4 +63,45 @@ public sealed class AddWorkflowsTests
         Assert.Contains(ex.Failures, f => f.Contains("MaxConcurrency is 0; set it to 1 or more", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("MaxLoopIterations", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AddWorkflows_CatalogDifyNodesWithoutTheirClients_FailStartUpNamingEach()
+    {
+        using var data = new TempDirectory("workflows-dify-");
+        await File.WriteAllTextAsync(Path.Combine(data.FullPath, "support.json"), """
+            { "name": "support", "inputs": [ { "name": "app" } ],
+              "nodes": [
+                { "id": "ask", "type": "dify", "inputs": { "user": "u", "client": "billing" } },
+                { "id": "fan", "type": "parallel", "nodes": [ { "id": "plain", "type": "dify", "inputs": { "user": "u" } } ] },
+                { "id": "chosen", "type": "dify", "inputs": { "user": "u", "client": "${inputs.app}" } }
+              ] }
+            """, TestContext.Current.CancellationToken);
+
+        static IHost Host(string directory, bool withClients)
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Services.AddClaudeOrchestration(o => o.CliPath = TestCli.Path).AddWorkflows(o => o.Storage = WorkflowStorage.InMemory).AddWorkflowDefinitionsFromDirectory(directory);
+            if (withClients)
+            {
+                builder.Services.AddDifyClient(o => { o.BaseUrl = new Uri("http://127.0.0.1:1/v1"); o.ApiKey = "app-test"; });
+                builder.Services.AddKeyedDifyClient("billing", o => { o.BaseUrl = new Uri("http://127.0.0.1:1/v1"); o.ApiKey = "app-billing"; });
+            }
+
+            return builder.Build();
+        }
+
+        using (var broken = Host(data.FullPath, withClients: false))
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.StartAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("node 'ask' of workflow 'support' names the Dify client 'billing'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("AddKeyedDifyClient(\"billing\"", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("node 'fan/plain' of workflow 'support' runs a Dify workflow, but no IDifyClient is registered", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("chosen", ex.Message, StringComparison.Ordinal);
+        }
+
+        using var working = Host(data.FullPath, withClients: true);
+        await working.StartAsync(TestContext.Current.CancellationToken);
+        Assert.NotNull(working.Services.GetRequiredService<IWorkflowCatalog>().Definitions.Single(d => d.Name == "support"));
+        await working.StopAsync(TestContext.Current.CancellationToken);
+    }
 }
