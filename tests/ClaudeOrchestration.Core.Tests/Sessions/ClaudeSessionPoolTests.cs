@@ -127,7 +127,7 @@ public sealed class ClaudeSessionPoolTests
 
         clock.Advance(TimeSpan.FromMinutes(6));
         await first.Completion.WaitAsync(Ct);
-        Directory.Delete(Path.Combine(env.Claude.Root.FullPath, "config", "projects"), recursive: true);
+        Directory.Delete(Path.Combine(env.Claude.ConfigDirectory, "projects"), recursive: true);
 
         await using var next = await pool.GetOrCreateAsync("conversation", cancellationToken: Ct);
         var answer = await next.Session.RunAsync("what did I say", Ct);
