@@ -240,6 +240,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                 _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var logged = await EmbeddedSqliteVectorStore.LogChangesAsync(connection, transaction, Name, boxedKeys, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             var cache = _store.LoadedCache(Name);
             cache?.Write(table =>
@@ -252,6 +253,8 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                         _ = index.Remove(key);
                     }
                 }
+
+                AdvanceChangeSeq(cache, logged);
             });
         }
         catch (SqliteException ex)
@@ -335,6 +338,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                 _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var logged = await EmbeddedSqliteVectorStore.LogChangesAsync(connection, transaction, Name, keys, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
             // Committed: mirror the batch into the cache (if a search has loaded it) while still holding the write gate,
@@ -350,6 +354,8 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
                         index.Upsert(keys[i], values[i][1 + ordinal] as string);
                     }
                 }
+
+                AdvanceChangeSeq(cache, logged);
             });
         }
         catch (SqliteException ex)
@@ -731,63 +737,209 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         }
     }
 
+    /// <summary>
+    /// After a write of this store object is mirrored into the cache: the cache now reflects the log up to the write's last
+    /// entry, unless it was behind when the write started (writes of others not read yet: the next search reads them, and this
+    /// write's records again).
+    /// </summary>
+    private static void AdvanceChangeSeq(SqliteVectorCache cache, (long Before, long After) logged)
+    {
+        if (cache.ChangeSeq == logged.Before)
+        {
+            cache.ChangeSeq = logged.After;
+        }
+    }
+
+    /// <summary>
+    /// The collection's cache, loaded, and reflecting every write committed before this call: the first search loads it; later
+    /// searches compare the change log's newest entry with the cache's and, when other store objects or processes wrote in
+    /// between, read the records they changed (or reload, when the cache is too far behind or the collection was deleted).
+    /// </summary>
     private async Task<SqliteVectorCache> GetLoadedCacheAsync(CancellationToken cancellationToken)
     {
         var cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
-        if (cache.Loaded)
+        if (cache.Loaded && await _store.LastChangeAsync(cancellationToken).ConfigureAwait(false) == cache.ChangeSeq)
         {
             return cache;
         }
 
-        // Loading holds the write gate, so no write of this store commits between the read and the cache going live.
+        // Loading and catching up hold the write gate, so no write of this store commits between the read and the cache going
+        // live, and the cache takes this store's writes and everyone else's in commit order.
         await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (cache.Loaded)
+            cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
+            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
+
+            // One read transaction: the log's state and the records read are one snapshot of the file.
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var last = await ScalarAsync(connection, transaction, SqliteSql.LastChange, cancellationToken).ConfigureAwait(false);
+            if (cache.Loaded && last == cache.ChangeSeq)
             {
                 return cache;
             }
 
-            using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            var vectorColumns = _binding.VectorProperties.Select(p => SqliteSql.Quote(p.StorageName));
-            var textColumns = _keywordIndexes.Select(k => SqliteSql.Quote(k.Property.StorageName));
-            command.CommandText = $"SELECT {string.Join(", ", [_keyColumn, .. vectorColumns, .. textColumns])} FROM {_table};";
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-
-            // Until Loaded is set nobody else touches the table: searches wait on the gate, writers skip unloaded caches.
-            var table = cache.Table;
-            cache.Clear();
-            var firstText = 1 + _binding.VectorProperties.Count;
-            var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (cache.Loaded && !await CatchUpAsync(cache, connection, transaction, last, cancellationToken).ConfigureAwait(false))
             {
-                var key = SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!;
-                for (var v = 0; v < vectors.Length; v++)
-                {
-                    vectors[v] = SqliteValueMapping.BlobToVector(reader, 1 + v);
-                    if (vectors[v].Length != _binding.Dimensions[v])
-                    {
-                        throw new InvalidDataException(
-                            $"Record '{key}' of collection '{Name}' stores a vector of {vectors[v].Length} dimensions in '{_binding.VectorProperties[v].StorageName}'; expected {_binding.Dimensions[v]}.");
-                    }
-                }
-
-                table.Upsert(key, vectors, null);
-                for (var k = 0; k < _keywordIndexes.Length; k++)
-                {
-                    cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, reader.IsDBNull(firstText + k) ? null : reader.GetString(firstText + k));
-                }
+                cache = _store.ResetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
             }
 
+            if (!cache.Loaded)
+            {
+                await LoadAsync(cache, connection, transaction, cancellationToken).ConfigureAwait(false);
+                EmbeddedSqliteVectorStore.LogCacheLoaded(_store.Logger, cache.Table.Count, Name);
+            }
+
+            cache.ChangeSeq = last;
             cache.Loaded = true;
-            EmbeddedSqliteVectorStore.LogCacheLoaded(_store.Logger, table.Count, Name);
             return cache;
         }
         finally
         {
             _ = _store.WriteGate.Release();
         }
+    }
+
+    /// <summary>Reads every record of the collection into an unloaded cache (nobody else touches it until it is marked loaded).</summary>
+    private async Task LoadAsync(SqliteVectorCache cache, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {CacheColumns()} FROM {_table};";
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var table = cache.Table;
+        cache.Clear();
+        var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (key, texts) = ReadCacheRow(reader, vectors);
+            table.Upsert(key, vectors, null);
+            for (var k = 0; k < _keywordIndexes.Length; k++)
+            {
+                cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, texts[k]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies the log's entries for this collection after the cache's to a loaded cache: changed records are read again,
+    /// records no longer there are removed. False when the cache must be reloaded instead: the collection was deleted
+    /// (and perhaps created again) or the entries it needs were pruned.
+    /// </summary>
+    private async Task<bool> CatchUpAsync(SqliteVectorCache cache, SqliteConnection connection, SqliteTransaction transaction, long last, CancellationToken cancellationToken)
+    {
+        var after = cache.ChangeSeq;
+        if (after > last || await ScalarAsync(connection, transaction, SqliteSql.FirstChange, cancellationToken).ConfigureAwait(false) > after + 1)
+        {
+            return false;
+        }
+
+        var changed = new HashSet<object>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = SqliteSql.ChangedKeys;
+            _ = command.Parameters.AddWithValue("@after", after);
+            _ = command.Parameters.AddWithValue("@until", last);
+            _ = command.Parameters.AddWithValue("@collection", Name);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.GetBoolean(0))
+                {
+                    return false;
+                }
+
+                if (!reader.IsDBNull(1))
+                {
+                    _ = changed.Add(SqliteValueMapping.FromDb(reader, 1, _binding.KeyProperty.Type)!);
+                }
+            }
+        }
+
+        if (changed.Count == 0)
+        {
+            return true;
+        }
+
+        var rows = new List<(object Key, ReadOnlyMemory<float>[] Vectors, string?[] Texts)>(changed.Count);
+        foreach (var chunk in changed.Chunk(SqliteSql.MaxInListParameters))
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {CacheColumns()} FROM {_table} WHERE {_keyColumn} IN ({InList(command, chunk)});";
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
+                var (key, texts) = ReadCacheRow(reader, vectors);
+                rows.Add((key, vectors, texts));
+            }
+        }
+
+        cache.Write(table =>
+        {
+            foreach (var (key, vectors, texts) in rows)
+            {
+                _ = changed.Remove(key);
+                table.Upsert(key, vectors, null);
+                for (var k = 0; k < _keywordIndexes.Length; k++)
+                {
+                    cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, texts[k]);
+                }
+            }
+
+            // Logged but not found: deleted.
+            foreach (var key in changed)
+            {
+                _ = table.Remove(key);
+                foreach (var index in cache.KeywordIndexes.Values)
+                {
+                    _ = index.Remove(key);
+                }
+            }
+        });
+        return true;
+    }
+
+    /// <summary>The columns the cache holds: the key, the vectors, the full-text properties.</summary>
+    private string CacheColumns()
+    {
+        var vectorColumns = _binding.VectorProperties.Select(p => SqliteSql.Quote(p.StorageName));
+        var textColumns = _keywordIndexes.Select(k => SqliteSql.Quote(k.Property.StorageName));
+        return string.Join(", ", [_keyColumn, .. vectorColumns, .. textColumns]);
+    }
+
+    /// <summary>Reads a row of <see cref="CacheColumns"/>: the key, the vectors (into <paramref name="vectors"/>, checked) and the texts.</summary>
+    private (object Key, string?[] Texts) ReadCacheRow(SqliteDataReader reader, ReadOnlyMemory<float>[] vectors)
+    {
+        var key = SqliteValueMapping.FromDb(reader, 0, _binding.KeyProperty.Type)!;
+        for (var v = 0; v < vectors.Length; v++)
+        {
+            vectors[v] = SqliteValueMapping.BlobToVector(reader, 1 + v);
+            if (vectors[v].Length != _binding.Dimensions[v])
+            {
+                throw new InvalidDataException(
+                    $"Record '{key}' of collection '{Name}' stores a vector of {vectors[v].Length} dimensions in '{_binding.VectorProperties[v].StorageName}'; expected {_binding.Dimensions[v]}.");
+            }
+        }
+
+        var firstText = 1 + vectors.Length;
+        var texts = new string?[_keywordIndexes.Length];
+        for (var k = 0; k < texts.Length; k++)
+        {
+            texts[k] = reader.IsDBNull(firstText + k) ? null : reader.GetString(firstText + k);
+        }
+
+        return (key, texts);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
     }
 
     private async Task<List<object>> SelectKeysAsync(string where, IReadOnlyList<object> parameters, CancellationToken cancellationToken)

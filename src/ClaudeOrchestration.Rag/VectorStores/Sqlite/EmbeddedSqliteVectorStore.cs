@@ -40,8 +40,11 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
     private readonly VectorStoreMetadata _metadata;
     private readonly ConcurrentDictionary<string, SqliteVectorCache> _caches = new(StringComparer.Ordinal);
     private readonly string _connectionPragmas;
-    private int _walEnabled;
+    private readonly SemaphoreSlim _watchGate = new(1, 1);
+    private int _fileInitialized;
     private bool _disposed;
+    private SqliteConnection? _watch;
+    private SqliteCommand? _lastChange;
 
     /// <summary>Opens (creating if needed) the database file named by <paramref name="connectionString"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=/var/lib/app/knowledge.db</c>.
@@ -183,6 +186,9 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
 
                 command.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(name)};";
                 _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                // Other store objects with this collection cached reload it (and find it gone, or created again).
+                _ = await LogChangesAsync(connection, transaction, name, keys: null, cancellationToken).ConfigureAwait(false);
                 if (await RegistryExistsAsync(connection, cancellationToken, transaction).ConfigureAwait(false))
                 {
                     command.CommandText = SqliteSql.DeleteRegistry;
@@ -226,6 +232,15 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
             }
 
             _caches.Clear();
+            _watchGate.Wait();
+            try
+            {
+                CloseWatch();
+            }
+            finally
+            {
+                _ = _watchGate.Release();
+            }
 
             // Release the pooled file handles so the database can be reopened, moved or deleted.
             using (var connection = new SqliteConnection(_connectionString))
@@ -234,12 +249,13 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
             }
 
             WriteGate.Dispose();
+            _watchGate.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    /// <summary>Opens a pooled connection with the store's pragmas applied (WAL is switched on by the first one).</summary>
+    /// <summary>Opens a pooled connection with the store's pragmas applied (the first one switches WAL on and creates the change log).</summary>
     internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -251,7 +267,7 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
             command.CommandText = _connectionPragmas;
             _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-            if (Volatile.Read(ref _walEnabled) == 0)
+            if (Volatile.Read(ref _fileInitialized) == 0)
             {
                 // journal_mode is persistent in the file; setting it again from a racing first call is harmless.
                 command.CommandText = "PRAGMA journal_mode = WAL;";
@@ -265,7 +281,10 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
                     };
                 }
 
-                Volatile.Write(ref _walEnabled, 1);
+                // The change log is store-wide and older databases lack it; creating it here means every later statement can use it.
+                command.CommandText = SqliteSql.CreateChangeLog;
+                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _fileInitialized, 1);
             }
 
             return connection;
@@ -300,6 +319,113 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
     /// <summary>Returns the cache of <paramref name="name"/> if one exists and is loaded.</summary>
     internal SqliteVectorCache? LoadedCache(string name)
         => _caches.TryGetValue(name, out var cache) && cache.Loaded ? cache : null;
+
+    /// <summary>
+    /// Replaces the cache of <paramref name="name"/> by an empty, unloaded one (for a reload); searches still holding the old
+    /// one finish on it.
+    /// </summary>
+    internal SqliteVectorCache ResetCache(string name, IReadOnlyList<VectorColumnSpec> columns, IReadOnlyList<int> keywordOrdinals)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var fresh = new SqliteVectorCache(columns, keywordOrdinals);
+        _caches[name] = fresh;
+        return fresh;
+    }
+
+    /// <summary>
+    /// The newest entry of the change log, read on a connection this store keeps open with the statement prepared (every
+    /// search asks: a pooled open with its pragmas would cost several times the query).
+    /// </summary>
+    internal async Task<long> LastChangeAsync(CancellationToken cancellationToken)
+    {
+        await _watchGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_lastChange is null)
+            {
+                _watch = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                _lastChange = _watch.CreateCommand();
+                _lastChange.CommandText = SqliteSql.LastChange;
+                _lastChange.Prepare();
+            }
+
+            return (long)(await _lastChange.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+        }
+        catch
+        {
+            // Open again next time rather than keep a connection in an unknown state.
+            CloseWatch();
+            throw;
+        }
+        finally
+        {
+            _ = _watchGate.Release();
+        }
+    }
+
+    private void CloseWatch()
+    {
+        _lastChange?.Dispose();
+        _watch?.Dispose();
+        (_lastChange, _watch) = (null, null);
+    }
+
+    /// <summary>
+    /// Records in the change log, inside the write's transaction, that <paramref name="keys"/> of <paramref name="collection"/>
+    /// changed (<see langword="null"/>: the whole collection), and drops the entries beyond
+    /// <see cref="SqliteSql.ChangeLogCapacity"/>. Returns the newest entry before the write and the write's entry: a cache that
+    /// reflected <c>Before</c> reflects <c>After</c> once it has applied the write.
+    /// </summary>
+    internal static async Task<(long Before, long After)> LogChangesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string collection, IReadOnlyList<object>? keys, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteSql.LastChange;
+        var before = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+
+        command.CommandText = SqliteSql.InsertChange;
+        _ = command.Parameters.AddWithValue("@collection", collection);
+        _ = command.Parameters.AddWithValue("@keys", keys is null ? DBNull.Value : KeysToJson(keys));
+        _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        command.Parameters.Clear();
+        command.CommandText = "SELECT last_insert_rowid();";
+        var after = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+        command.CommandText = SqliteSql.PruneChanges;
+        _ = command.Parameters.AddWithValue("@before", after - SqliteSql.ChangeLogCapacity);
+        _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return (before, after);
+    }
+
+    /// <summary>The keys as a JSON array of their stored values (TEXT as strings, INTEGER as numbers), as <c>json_each</c> gives them back.</summary>
+    private static string KeysToJson(IReadOnlyList<object> keys)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(keys.Count * 16);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var key in keys)
+            {
+                switch (SqliteValueMapping.ToDb(key))
+                {
+                    case string text:
+                        writer.WriteStringValue(text);
+                        break;
+                    case long number:
+                        writer.WriteNumberValue(number);
+                        break;
+                    case var other:
+                        throw new NotSupportedException($"A key stored as {other.GetType().Name} cannot be logged; keys are strings, integers or Guids.");
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>Forgets the vector cache of a collection (its lock is left to the garbage collector: a search may hold it).</summary>
     internal void DropCache(string name) => _ = _caches.TryRemove(name, out _);

@@ -19,6 +19,32 @@ internal static class SqliteSql
 
     public const string RegistryExists = $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{RegistryTable}';";
 
+    /// <summary>
+    /// The change log: one row per write transaction, naming the collection and the keys it wrote or deleted (a JSON array;
+    /// NULL: the whole collection was deleted), so that a store object whose cache is loaded sees the writes of other store
+    /// objects and other processes on the same file.
+    /// </summary>
+    public const string ChangeLogTable = "__co_vector_changes";
+
+    /// <summary>How many write transactions the change log keeps; a cache further behind than that reloads its collection.</summary>
+    public const long ChangeLogCapacity = 100_000;
+
+    public const string CreateChangeLog =
+        $"CREATE TABLE IF NOT EXISTS \"{ChangeLogTable}\" (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, keys TEXT);";
+
+    public const string LastChange = $"SELECT coalesce(max(seq), 0) FROM \"{ChangeLogTable}\";";
+
+    public const string FirstChange = $"SELECT coalesce(min(seq), 0) FROM \"{ChangeLogTable}\";";
+
+    public const string InsertChange = $"INSERT INTO \"{ChangeLogTable}\" (collection, keys) VALUES (@collection, @keys);";
+
+    /// <summary>The keys changed in a collection between two entries, one per row; a row whose first column is 1 is a deletion of the collection.</summary>
+    public const string ChangedKeys =
+        $"SELECT c.keys IS NULL, k.value FROM \"{ChangeLogTable}\" AS c LEFT JOIN json_each(c.keys) AS k " +
+        "WHERE c.seq > @after AND c.seq <= @until AND c.collection = @collection;";
+
+    public const string PruneChanges = $"DELETE FROM \"{ChangeLogTable}\" WHERE seq <= @before;";
+
     /// <summary>The FTS5 tokenizer of keyword indexes: Unicode word splitting, case and diacritics folded, Porter stemming.</summary>
     public const string KeywordTokenizer = "porter unicode61 remove_diacritics 2";
 

@@ -2,8 +2,9 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 
 /// <summary>
 /// The in-memory copy of one SQLite collection's vectors (keys and vector arenas, no data) and of its keyword postings (one
-/// inverted index per full-text property), loaded on the first search and then kept in sync by the store's own writes after
-/// each commit. Searches scan it under a read lock.
+/// inverted index per full-text property), loaded on the first search and then kept in sync: by the store's own writes after each
+/// commit, and by the change log (<see cref="SqliteSql.ChangeLogTable"/>) for writes made through other store objects or
+/// processes, which a search reads before it ranks. Searches scan it under a read lock.
 /// </summary>
 /// <remarks>
 /// The FTS5 tables stay the durable keyword index (written by triggers in each write's transaction, so they survive a crash
@@ -13,6 +14,7 @@ namespace ClaudeOrchestration.Rag.VectorStores.Sqlite;
 internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns, IReadOnlyList<int> keywordOrdinals) : IDisposable
 {
     private volatile bool _loaded;
+    private long _changeSeq;
 
     public VectorSlotTable Table { get; } = new(columns, storesRows: false);
 
@@ -26,6 +28,16 @@ internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns,
     {
         get => _loaded;
         set => _loaded = value;
+    }
+
+    /// <summary>
+    /// The last entry of the database's change log this cache reflects: a search that finds a later one first reads the
+    /// changed records. Written only under the store's write gate.
+    /// </summary>
+    public long ChangeSeq
+    {
+        get => Volatile.Read(ref _changeSeq);
+        set => Volatile.Write(ref _changeSeq, value);
     }
 
     /// <summary>Empties the vectors and the postings (before a load).</summary>
