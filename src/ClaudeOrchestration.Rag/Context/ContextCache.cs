@@ -1,3 +1,5 @@
+using ClaudeOrchestration.Rag.Knowledge;
+
 namespace ClaudeOrchestration.Rag.Context;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal sealed class ContextCache(int capacity)
     private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _lock = new();
 
-    public bool TryGet(Key key, long contextVersion, long knowledgeVersion, out RelevantContext? context)
+    public bool TryGet(Key key, long contextVersion, KnowledgeStamp knowledgeVersion, out RelevantContext? context)
     {
         lock (_lock)
         {
@@ -33,7 +35,7 @@ internal sealed class ContextCache(int capacity)
         return false;
     }
 
-    public void Set(Key key, long contextVersion, long knowledgeVersion, RelevantContext context)
+    public void Set(Key key, long contextVersion, KnowledgeStamp knowledgeVersion, RelevantContext context)
     {
         if (capacity <= 0)
         {
@@ -90,5 +92,19 @@ internal sealed class ContextCache(int capacity)
     /// <summary>What a cached context depends on besides versions: the context, the query and the request options.</summary>
     internal readonly record struct Key(string ContextId, string Query, string Options);
 
-    private sealed record Entry(Key Key, long ContextVersion, long KnowledgeVersion, RelevantContext Context);
+    private sealed record Entry(Key Key, long ContextVersion, KnowledgeStamp KnowledgeVersion, RelevantContext Context);
+}
+
+/// <summary>
+/// What a cached context was assembled from on the knowledge side: the knowledge base's <see cref="IKnowledgeBase.Version"/>
+/// (its own writes) and, on a SQLite store, the database's newest change (the writes of other processes on the file).
+/// </summary>
+internal readonly record struct KnowledgeStamp(long Local, long Shared)
+{
+    public static async ValueTask<KnowledgeStamp> ReadAsync(IKnowledgeBase? knowledge, CancellationToken cancellationToken) => knowledge switch
+    {
+        null => default,
+        KnowledgeBase own => new(own.Version, await own.SharedChangeAsync(cancellationToken).ConfigureAwait(false)),
+        _ => new(knowledge.Version, 0),
+    };
 }

@@ -282,7 +282,7 @@ public sealed class ContextManager : IContextManager
         var key = new ContextCache.Key(contextId, query, OptionsKey(budget, maxKnowledge, filter));
 
         // Read before searching: a knowledge change during assembly leaves the entry stale, never wrongly fresh.
-        var knowledgeVersion = _knowledge?.Version ?? 0;
+        var knowledgeVersion = await KnowledgeStamp.ReadAsync(_knowledge, cancellationToken).ConfigureAwait(false);
         if (_cache.TryGet(key, context.Version, knowledgeVersion, out var cached))
         {
             RagTelemetry.ContextRequests.Add(1, new KeyValuePair<string, object?>("cache", "hit"));

@@ -8,7 +8,8 @@ public interface IKnowledgeBase
 {
     /// <summary>
     /// A number that changes whenever this instance adds, replaces or deletes a document; caches of search results compare
-    /// it to know they are stale. Writes made by another process to a shared store do not change it.
+    /// it to know they are stale. Writes made by another process to a shared store do not change it (the context manager
+    /// also watches the SQLite store's change log for those).
     /// </summary>
     long Version { get; }
 

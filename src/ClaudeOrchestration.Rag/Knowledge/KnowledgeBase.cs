@@ -100,6 +100,15 @@ public sealed class KnowledgeBase : IKnowledgeBase
     /// <inheritdoc />
     public long Version => Interlocked.Read(ref _version);
 
+    /// <summary>
+    /// The newest entry of the database's change log when the collection is on the SQLite store (it moves with the writes of
+    /// every process on the file); 0 on other stores, which have no such log.
+    /// </summary>
+    internal Task<long> SharedChangeAsync(CancellationToken cancellationToken) =>
+        _collection is VectorStores.Sqlite.EmbeddedSqliteCollection<string, KnowledgeChunkRecord> sqlite
+            ? sqlite.LastChangeAsync(cancellationToken)
+            : Task.FromResult(0L);
+
     /// <inheritdoc />
     public async Task<KnowledgeWriteResult> AddOrUpdateAsync(KnowledgeDocument document, CancellationToken cancellationToken = default)
     {

@@ -49,6 +49,36 @@ public sealed class RagServiceRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task AddRag_TwoHostsOnOneDataDirectory_EachSearchesAndAssemblesWithTheOthersKnowledge()
+    {
+        // Two providers on one data directory stand for two processes (e.g. two stdio MCP servers): neither restarts.
+        ServiceProvider Host()
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddClaudeOrchestration().AddRag(o => o.DataDirectory = _directory.FullPath);
+            return services.BuildServiceProvider();
+        }
+
+        await using var first = Host();
+        await using var second = Host();
+        var manager = first.GetRequiredService<IContextManager>();
+        await first.GetRequiredService<IKnowledgeBase>().AddOrUpdateAsync(new KnowledgeDocument { Id = "rollout", Text = "Deployments roll out region by region." }, Ct);
+        await manager.CreateContextAsync("s", _ => { }, Ct);
+        var before = await manager.GetRelevantContextAsync("s", "how do canary deployments work", Ct);
+        Assert.DoesNotContain(before.Knowledge, k => k.DocumentId == "canary");
+        Assert.Same(before, await manager.GetRelevantContextAsync("s", "how do canary deployments work", Ct)); // cached
+
+        await second.GetRequiredService<IKnowledgeBase>().AddOrUpdateAsync(
+            new KnowledgeDocument { Id = "canary", Text = "Canary deployments send one percent of traffic to the new version first." }, Ct);
+
+        var found = await first.GetRequiredService<IKnowledgeBase>().SearchAsync("canary deployments traffic", cancellationToken: Ct);
+        Assert.Equal("canary", found[0].DocumentId);
+        var after = await manager.GetRelevantContextAsync("s", "how do canary deployments work", Ct);
+        Assert.Contains(after.Knowledge, k => k.DocumentId == "canary");
+    }
+
+    [Fact]
     public void AddRag_InMemory_ResolvesInMemoryStores()
     {
         var services = new ServiceCollection();

@@ -737,6 +737,9 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         }
     }
 
+    /// <summary>The newest entry of the database's change log (any collection, any process).</summary>
+    internal Task<long> LastChangeAsync(CancellationToken cancellationToken) => _store.LastChangeAsync(cancellationToken);
+
     /// <summary>
     /// After a write of this store object is mirrored into the cache: the cache now reflects the log up to the write's last
     /// entry, unless it was behind when the write started (writes of others not read yet: the next search reads them, and this
