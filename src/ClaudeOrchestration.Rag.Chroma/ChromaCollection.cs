@@ -7,6 +7,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ClaudeOrchestration.Rag.Connectors;
+using ClaudeOrchestration.Rag.VectorStores;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
 

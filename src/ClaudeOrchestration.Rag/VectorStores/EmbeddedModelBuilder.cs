@@ -16,8 +16,6 @@ internal sealed class EmbeddedModelBuilder : CollectionModelBuilder
 {
     internal const string SupportedKeyTypes = "string, int, long, Guid";
 
-    internal const string SupportedVectorTypes = "ReadOnlyMemory<float>, ReadOnlyMemory<float>?, float[], Embedding<float>";
-
     private readonly string _storeName;
     private readonly Func<Type, bool> _isDataTypeSupported;
     private readonly string _supportedDataTypes;
@@ -49,13 +47,6 @@ internal sealed class EmbeddedModelBuilder : CollectionModelBuilder
         return builder.Build(typeof(TRecord), typeof(TKey), definition, embeddingGenerator);
     }
 
-    /// <summary>Whether <paramref name="type"/> holds a vector the stores use as is (no embedding generation).</summary>
-    public static bool IsNativeVectorType(Type type)
-        => type == typeof(ReadOnlyMemory<float>)
-            || type == typeof(ReadOnlyMemory<float>?)
-            || type == typeof(float[])
-            || type == typeof(Embedding<float>);
-
     /// <summary>Whether <paramref name="type"/> is a key type the stores support.</summary>
     public static bool IsSupportedKeyType(Type type)
         => type == typeof(string) || type == typeof(int) || type == typeof(long) || type == typeof(Guid);
@@ -70,8 +61,8 @@ internal sealed class EmbeddedModelBuilder : CollectionModelBuilder
     /// <inheritdoc />
     protected override bool IsVectorPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)
     {
-        supportedTypes = SupportedVectorTypes;
-        return IsNativeVectorType(type);
+        supportedTypes = VectorValues.SupportedTypes;
+        return VectorValues.IsNativeType(type);
     }
 
     /// <inheritdoc />

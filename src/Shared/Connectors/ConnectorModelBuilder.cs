@@ -1,6 +1,7 @@
 #pragma warning disable MEVD9001 // ProviderServices is MEVD's documented (experimental) extension point for connectors.
 
 using System.Diagnostics.CodeAnalysis;
+using ClaudeOrchestration.Rag.VectorStores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -13,9 +14,6 @@ namespace ClaudeOrchestration.Rag.Connectors;
 /// </summary>
 internal sealed class ConnectorModelBuilder : CollectionModelBuilder
 {
-    /// <summary>The vector CLR types every connector stores as is.</summary>
-    public const string SupportedVectorTypes = "ReadOnlyMemory<float>, ReadOnlyMemory<float>?, float[], Embedding<float>";
-
     private readonly ConnectorModelRules _rules;
 
     public ConnectorModelBuilder(ConnectorModelRules rules)
@@ -35,13 +33,6 @@ internal sealed class ConnectorModelBuilder : CollectionModelBuilder
         return Build(typeof(TRecord), typeof(TKey), definition, embeddingGenerator);
     }
 
-    /// <summary>Whether <paramref name="type"/> holds a vector stored as is (no embedding generation).</summary>
-    public static bool IsNativeVectorType(Type type)
-        => type == typeof(ReadOnlyMemory<float>)
-            || type == typeof(ReadOnlyMemory<float>?)
-            || type == typeof(float[])
-            || type == typeof(Embedding<float>);
-
     /// <inheritdoc />
     protected override bool IsDataPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)
     {
@@ -52,8 +43,8 @@ internal sealed class ConnectorModelBuilder : CollectionModelBuilder
     /// <inheritdoc />
     protected override bool IsVectorPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)
     {
-        supportedTypes = SupportedVectorTypes;
-        return IsNativeVectorType(type);
+        supportedTypes = VectorValues.SupportedTypes;
+        return VectorValues.IsNativeType(type);
     }
 
     /// <inheritdoc />

@@ -3,22 +3,29 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData.ProviderServices;
 
-namespace ClaudeOrchestration.Rag.Connectors;
+namespace ClaudeOrchestration.Rag.VectorStores;
 
 /// <summary>
-/// Moves records of one collection in and out of a backend's wire shapes: key handling (auto-generated Guids, type checks
-/// for dynamic collections), vectors read or generated and checked against the declared dimensions before anything is
-/// sent, search inputs turned into vectors, and records materialised from stored values.
+/// Moves records of one collection in and out of storage, for every store of the suite (the embedded stores through
+/// <see cref="RecordBinding{TKey, TRecord}"/>; the connector packages compile this file in): key handling (auto-generated
+/// Guids, type checks for dynamic collections), vectors read or generated and checked against the declared dimensions
+/// before anything is written, search inputs turned into vectors, and records materialised from stored values.
 /// </summary>
 internal sealed class RecordMapper<TKey, TRecord>
     where TKey : notnull
     where TRecord : class
 {
-    public RecordMapper(CollectionModel model, string collectionName)
+    private readonly IReadOnlyList<VectorPropertyModel> _vectorProperties;
+
+    /// <param name="model">The collection's model.</param>
+    /// <param name="collectionName">The collection's name, for messages.</param>
+    /// <param name="vectorOrder">The order of the vectors <see cref="GetVectorsAsync"/> returns; the model's order when omitted.</param>
+    public RecordMapper(CollectionModel model, string collectionName, IReadOnlyList<VectorPropertyModel>? vectorOrder = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         CollectionName = collectionName;
+        _vectorProperties = vectorOrder ?? model.VectorProperties;
     }
 
     public CollectionModel Model { get; }
@@ -68,12 +75,12 @@ internal sealed class RecordMapper<TKey, TRecord>
     }
 
     /// <summary>
-    /// Returns, per record, its vectors in <see cref="CollectionModel.VectorProperties"/> order: read from the record or
-    /// generated in one batch per property. Every vector is checked first, so a bad record fails the whole batch.
+    /// Returns, per record, its vectors in the mapper's vector order: read from the record or generated in one batch per
+    /// property through its embedding generator. Every vector is checked first, so a bad record fails the whole batch.
     /// </summary>
     public async Task<ReadOnlyMemory<float>[][]> GetVectorsAsync(IReadOnlyList<TRecord> records, IReadOnlyList<object> keys, CancellationToken cancellationToken)
     {
-        var vectorProperties = Model.VectorProperties;
+        var vectorProperties = _vectorProperties;
         var result = new ReadOnlyMemory<float>[records.Count][];
         for (var r = 0; r < records.Count; r++)
         {
@@ -83,7 +90,7 @@ internal sealed class RecordMapper<TKey, TRecord>
         for (var v = 0; v < vectorProperties.Count; v++)
         {
             var property = vectorProperties[v];
-            if (ConnectorModelBuilder.IsNativeVectorType(property.Type))
+            if (VectorValues.IsNativeType(property.Type))
             {
                 for (var r = 0; r < records.Count; r++)
                 {
@@ -114,7 +121,7 @@ internal sealed class RecordMapper<TKey, TRecord>
                 var vector = embeddings[r] is Embedding<float> e
                     ? e.Vector
                     : throw new InvalidOperationException(
-                        $"The embedding generator for property '{property.ModelName}' returned '{embeddings[r].GetType().Name}'; connectors need Embedding<float>.");
+                        $"The embedding generator for property '{property.ModelName}' returned '{embeddings[r].GetType().Name}'; vector stores need Embedding<float>.");
                 result[r][v] = CheckDimensions(property, keys[r], vector);
             }
         }
@@ -134,7 +141,7 @@ internal sealed class RecordMapper<TKey, TRecord>
             _ when property.EmbeddingGenerationDispatcher is not null
                 => ((Embedding<float>)await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector,
             _ when property.EmbeddingGenerator is null
-                => throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), ConnectorModelBuilder.SupportedVectorTypes)),
+                => throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), VectorValues.SupportedTypes)),
             _ => throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), property.EmbeddingGenerator.GetType())),
         };
 
@@ -165,7 +172,7 @@ internal sealed class RecordMapper<TKey, TRecord>
         {
             foreach (var property in Model.VectorProperties)
             {
-                if (ConnectorModelBuilder.IsNativeVectorType(property.Type) && vector(property) is { } stored)
+                if (VectorValues.IsNativeType(property.Type) && vector(property) is { } stored)
                 {
                     property.SetValueAsObject(record, ToVectorValue(property.Type, stored));
                 }
@@ -190,7 +197,7 @@ internal sealed class RecordMapper<TKey, TRecord>
         ReadOnlyMemory<float> memory => memory,
         float[] array => array,
         Embedding<float> embedding => embedding.Vector,
-        _ => throw new NotSupportedException($"Vector values of type '{value.GetType().Name}' are not supported; use {ConnectorModelBuilder.SupportedVectorTypes}."),
+        _ => throw new NotSupportedException($"Vector values of type '{value.GetType().Name}' are not supported; use {VectorValues.SupportedTypes}."),
     };
 
     private static object ToVectorValue(Type type, float[] vector)
@@ -214,4 +221,16 @@ internal sealed class RecordMapper<TKey, TRecord>
 
         return v;
     }
+}
+
+/// <summary>The CLR types a vector property may have in every store of the suite (no conversion: stored as float32).</summary>
+internal static class VectorValues
+{
+    public const string SupportedTypes = "ReadOnlyMemory<float>, ReadOnlyMemory<float>?, float[], Embedding<float>";
+
+    public static bool IsNativeType(Type type)
+        => type == typeof(ReadOnlyMemory<float>)
+            || type == typeof(ReadOnlyMemory<float>?)
+            || type == typeof(float[])
+            || type == typeof(Embedding<float>);
 }
