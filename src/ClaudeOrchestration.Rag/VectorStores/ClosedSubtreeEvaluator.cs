@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Linq.Expressions;
 
 namespace ClaudeOrchestration.Rag.VectorStores;
@@ -14,6 +15,59 @@ internal static class ClosedSubtreeEvaluator
         ArgumentNullException.ThrowIfNull(filter);
         var body = new Evaluator(filter.Parameters).Visit(filter.Body)!;
         return body == filter.Body ? filter : Expression.Lambda(filter.Type, body, filter.Parameters);
+    }
+
+    /// <summary>The value of an evaluated subtree (a constant, perhaps under conversions).</summary>
+    public static bool TryGetConstant(Expression expression, out object? value)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+        {
+            expression = convert.Operand;
+        }
+
+        if (expression is ConstantExpression constant)
+        {
+            value = constant.Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>The values of an evaluated list (a constant sequence other than a string, or an array of constants).</summary>
+    public static bool TryGetConstantList(Expression expression, out List<object?> values)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert } convert)
+        {
+            expression = convert.Operand;
+        }
+
+        values = [];
+        switch (expression)
+        {
+            case ConstantExpression { Value: not string and IEnumerable sequence }:
+                foreach (var element in sequence)
+                {
+                    values.Add(element);
+                }
+
+                return true;
+            case NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array:
+                foreach (var element in array.Expressions)
+                {
+                    if (!TryGetConstant(element, out var value))
+                    {
+                        return false;
+                    }
+
+                    values.Add(value);
+                }
+
+                return true;
+            default:
+                return false;
+        }
     }
 
     private sealed class Evaluator(IReadOnlyCollection<ParameterExpression> parameters) : ExpressionVisitor

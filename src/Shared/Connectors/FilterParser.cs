@@ -1,6 +1,5 @@
 #pragma warning disable MEVD9001 // ProviderServices is MEVD's documented (experimental) extension point for connectors.
 
-using System.Collections;
 using System.Linq.Expressions;
 using ClaudeOrchestration.Rag.VectorStores;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -90,7 +89,7 @@ internal sealed class FilterParser : FilterTranslatorBase
 
         if (!TryBindProperty(left, out var property))
         {
-            throw Unsupported(TryEvaluateConstant(left, out _) ? comparison : left);
+            throw Unsupported(ClosedSubtreeEvaluator.TryGetConstant(left, out _) ? comparison : left);
         }
 
         if (property is VectorPropertyModel)
@@ -98,7 +97,7 @@ internal sealed class FilterParser : FilterTranslatorBase
             throw new NotSupportedException($"Property '{property.ModelName}' is a vector property; filters apply to key and data properties only.");
         }
 
-        if (!TryEvaluateConstant(right, out var value))
+        if (!ClosedSubtreeEvaluator.TryGetConstant(right, out var value))
         {
             throw TryBindProperty(right, out _)
                 ? new NotSupportedException($"Comparing two properties ('{comparison}') is not supported; compare a property with a constant.")
@@ -117,65 +116,14 @@ internal sealed class FilterParser : FilterTranslatorBase
     {
         if (TryBindProperty(source, out var listProperty))
         {
-            return TryEvaluateConstant(item, out var value) ? new ListContainsFilter(listProperty, value) : throw Unsupported(item);
+            return ClosedSubtreeEvaluator.TryGetConstant(item, out var value) ? new ListContainsFilter(listProperty, value) : throw Unsupported(item);
         }
 
-        if (TryBindProperty(item, out var property) && TryEvaluateCollection(source, out var values))
+        if (TryBindProperty(item, out var property) && ClosedSubtreeEvaluator.TryGetConstantList(source, out var values))
         {
             return values.Count == 0 ? Filters.False : new InFilter(property, values);
         }
 
         throw Unsupported(source);
-    }
-
-    private static bool TryEvaluateConstant(Expression expression, out object? value)
-    {
-        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
-        {
-            expression = convert.Operand;
-        }
-
-        if (expression is ConstantExpression constant)
-        {
-            value = constant.Value;
-            return true;
-        }
-
-        value = null;
-        return false;
-    }
-
-    private static bool TryEvaluateCollection(Expression expression, out List<object?> values)
-    {
-        while (expression is UnaryExpression { NodeType: ExpressionType.Convert } convert)
-        {
-            expression = convert.Operand;
-        }
-
-        values = [];
-        switch (expression)
-        {
-            case ConstantExpression { Value: not string and IEnumerable sequence }:
-                foreach (var element in sequence)
-                {
-                    values.Add(element);
-                }
-
-                return true;
-            case NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array:
-                foreach (var element in array.Expressions)
-                {
-                    if (!TryEvaluateConstant(element, out var value))
-                    {
-                        return false;
-                    }
-
-                    values.Add(value);
-                }
-
-                return true;
-            default:
-                return false;
-        }
     }
 }

@@ -1,6 +1,5 @@
 #pragma warning disable MEVD9001 // ProviderServices is MEVD's documented (experimental) extension point for connectors.
 
-using System.Collections;
 using System.Linq.Expressions;
 using System.Text;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -97,7 +96,7 @@ internal sealed class SqliteFilterTranslator : FilterTranslatorBase
         if (!TryBindProperty(left, out var property))
         {
             // Neither side is a property (or the property is wrapped in something else): name the offending operand.
-            throw RowFilterCompiler.Unsupported(TryEvaluateConstant(left, out _) ? comparison : left);
+            throw RowFilterCompiler.Unsupported(ClosedSubtreeEvaluator.TryGetConstant(left, out _) ? comparison : left);
         }
 
         var column = Column(property);
@@ -107,7 +106,7 @@ internal sealed class SqliteFilterTranslator : FilterTranslatorBase
             return;
         }
 
-        if (!TryEvaluateConstant(right, out var value))
+        if (!ClosedSubtreeEvaluator.TryGetConstant(right, out var value))
         {
             throw RowFilterCompiler.Unsupported(right);
         }
@@ -134,7 +133,7 @@ internal sealed class SqliteFilterTranslator : FilterTranslatorBase
         // A list property containing a value: the JSON array column holds it.
         if (TryBindProperty(source, out var listProperty))
         {
-            if (!TryEvaluateConstant(item, out var value))
+            if (!ClosedSubtreeEvaluator.TryGetConstant(item, out var value))
             {
                 throw RowFilterCompiler.Unsupported(item);
             }
@@ -145,7 +144,7 @@ internal sealed class SqliteFilterTranslator : FilterTranslatorBase
         }
 
         // A constant list containing a property: IN (...).
-        if (TryBindProperty(item, out var property) && TryEvaluateCollection(source, out var values))
+        if (TryBindProperty(item, out var property) && ClosedSubtreeEvaluator.TryGetConstantList(source, out var values))
         {
             if (values.Count == 0)
             {
@@ -164,57 +163,6 @@ internal sealed class SqliteFilterTranslator : FilterTranslatorBase
         }
 
         throw RowFilterCompiler.Unsupported(source);
-    }
-
-    private static bool TryEvaluateConstant(Expression expression, out object? value)
-    {
-        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
-        {
-            expression = convert.Operand;
-        }
-
-        if (expression is ConstantExpression constant)
-        {
-            value = constant.Value;
-            return true;
-        }
-
-        value = null;
-        return false;
-    }
-
-    private static bool TryEvaluateCollection(Expression expression, out List<object?> values)
-    {
-        while (expression is UnaryExpression { NodeType: ExpressionType.Convert } convert)
-        {
-            expression = convert.Operand;
-        }
-
-        values = [];
-        switch (expression)
-        {
-            case ConstantExpression { Value: not string and IEnumerable sequence }:
-                foreach (var element in sequence)
-                {
-                    values.Add(element);
-                }
-
-                return true;
-            case NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array:
-                foreach (var element in array.Expressions)
-                {
-                    if (!TryEvaluateConstant(element, out var value))
-                    {
-                        return false;
-                    }
-
-                    values.Add(value);
-                }
-
-                return true;
-            default:
-                return false;
-        }
     }
 
     private string AddParameter(object value)
