@@ -1,7 +1,10 @@
 using ClaudeOrchestration.Workflows.Definitions;
+using ClaudeOrchestration.Workflows.Diagnostics;
 using ClaudeOrchestration.Workflows.Execution;
 using ClaudeOrchestration.Workflows.Persistence;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ClaudeOrchestration.Workflows.DependencyInjection;
@@ -27,6 +30,11 @@ internal sealed class WorkflowEngineOptionsValidator : IValidateOptions<Workflow
             failures.Add($"{WorkflowEngineOptions.SectionName}:DefaultApprovalTimeout is {timeout}; set a positive duration, or leave it empty to wait forever.");
         }
 
+        if (options.RunClaimDuration < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{WorkflowEngineOptions.SectionName}:RunClaimDuration is {options.RunClaimDuration}; set it to 00:00:01 or more.");
+        }
+
         if (!Enum.IsDefined(options.Storage))
         {
             failures.Add($"{WorkflowEngineOptions.SectionName}:Storage is {options.Storage}; use Sqlite or InMemory.");
@@ -43,7 +51,8 @@ internal sealed record WorkflowDefinitionRegistration(WorkflowDefinition Definit
 internal sealed record WorkflowDirectoryRegistration(string Directory);
 
 /// <summary>Resumes unfinished runs at start-up (when asked) and stops active runs, resumable, at shut-down.</summary>
-internal sealed class WorkflowEngineHostedService(WorkflowEngine engine, IWorkflowRunStore store, IOptions<WorkflowEngineOptions> options) : IHostedService
+internal sealed class WorkflowEngineHostedService(
+    WorkflowEngine engine, IWorkflowRunStore store, IOptions<WorkflowEngineOptions> options, ILogger<WorkflowEngineHostedService>? logger = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +65,10 @@ internal sealed class WorkflowEngineHostedService(WorkflowEngine engine, IWorkfl
         {
             await foreach (var run in store.EnumerateRunsAsync(status, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                await engine.ResumeAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+                if (await engine.ResumeCoreAsync(run.RunId, skipIfClaimed: true, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    Log.ResumeSkippedClaimed(logger ?? (ILogger)NullLogger.Instance, run.RunId);
+                }
             }
         }
     }

@@ -31,4 +31,16 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Writing the final state of run {RunId} failed; the run stays resumable from its last checkpoint.")]
     public static partial void FinalStateWriteFailed(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Workflow run {RunId} stopped here: another engine sharing the run store claimed it (this engine could not renew its claim in time).")]
+    public static partial void RunClaimLost(ILogger logger, string runId);
+
+    [LoggerMessage(11, LogLevel.Warning, "Renewing the claim on workflow run {RunId} failed; trying again at the next renewal.")]
+    public static partial void RunClaimRenewalFailed(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Information, "Workflow run {RunId} was not resumed at start-up: another engine sharing the run store is executing it.")]
+    public static partial void ResumeSkippedClaimed(ILogger logger, string runId);
+
+    [LoggerMessage(13, LogLevel.Warning, "Releasing the claim on workflow run {RunId} failed; it lapses by itself.")]
+    public static partial void RunClaimReleaseFailed(ILogger logger, string runId, Exception exception);
 }

@@ -32,6 +32,12 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunState> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _runTasks = new(StringComparer.Ordinal);
 
+    // This engine's claims on the runs it executes (IWorkflowRunStore.TryClaimRunAsync), renewed by one loop.
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly CancellationTokenSource _stopRenewing = new();
+    private readonly Lock _renewalGate = new();
+    private Task? _renewal;
+
     /// <summary>Creates the engine.</summary>
     /// <param name="store">Where runs and checkpoints are kept.</param>
     /// <param name="handlers">The node handlers (built-in and custom) this engine's definitions may use.</param>
@@ -63,6 +69,10 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _catalog = catalog;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        if (_options.RunClaimDuration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.RunClaimDuration, "RunClaimDuration must be at least one second.");
+        }
     }
 
     /// <summary>The node types definitions may use with this engine.</summary>
@@ -105,11 +115,21 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             DeadlineAt = limits?.Deadline is { } deadline ? now + deadline : null,
         };
         await _store.CreateRunAsync(record, cancellationToken).ConfigureAwait(false);
+        if (!await TryClaimAsync(record.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new WorkflowException($"Run '{record.RunId}' was claimed by another engine sharing this run store as it was created.");
+        }
+
         return Launch(record, [], resumed: false);
     }
 
     /// <inheritdoc />
+    /// <exception cref="WorkflowException">The run has ended, or another engine sharing the run store (another process) is executing it.</exception>
     public async Task<WorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+        => (await ResumeCoreAsync(runId, skipIfClaimed: false, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>Resumes a run; with <paramref name="skipIfClaimed"/>, returns <see langword="null"/> instead of throwing when another engine executes it.</summary>
+    internal async Task<WorkflowRun?> ResumeCoreAsync(string runId, bool skipIfClaimed, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         if (_active.TryGetValue(runId, out var active))
@@ -122,6 +142,13 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         if (record.Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Cancelled)
         {
             throw new WorkflowException($"Run '{runId}' is {record.Status}; only running, waiting or failed runs can be resumed.");
+        }
+
+        if (!await TryClaimAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            return skipIfClaimed ? null : throw new WorkflowException(
+                $"Run '{runId}' is being executed by another engine sharing this run store (another process on the same file). Resume it there, "
+                + $"or once that engine has stopped: a stopped engine releases its claim, a crashed one's lapses within {_options.RunClaimDuration}.");
         }
 
         var checkpoints = await _store.GetNodesAsync(runId, cancellationToken).ConfigureAwait(false);
@@ -253,6 +280,92 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         {
             // Each run reports its own end through its completion task.
         }
+
+        Task? renewal;
+        lock (_renewalGate)
+        {
+            renewal = _renewal;
+            _stopRenewing.Cancel();
+        }
+
+        if (renewal is not null)
+        {
+            await renewal.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> TryClaimAsync(string runId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return await _store.TryClaimRunAsync(runId, _owner, now, now + _options.RunClaimDuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void EnsureRenewing()
+    {
+        lock (_renewalGate)
+        {
+            if (_renewal is null && !_stopRenewing.IsCancellationRequested)
+            {
+                _renewal = Task.Run(() => RenewClaimsAsync(_stopRenewing.Token));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every third of <see cref="WorkflowEngineOptions.RunClaimDuration"/>: renews the claim on each active run and picks up
+    /// what other engines sharing the store asked of it (a cancellation, approval decisions), until the engine is disposed.
+    /// </summary>
+    private async Task RenewClaimsAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.RunClaimDuration / 3, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                foreach (var run in _active.Values)
+                {
+                    await RenewClaimAsync(run, stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task RenewClaimAsync(RunState run, CancellationToken stop)
+    {
+        try
+        {
+            if (!await TryClaimAsync(run.RunId, stop).ConfigureAwait(false))
+            {
+                // Another engine resumed the run after this one failed to renew in time: stop here, leave the record to it.
+                Log.RunClaimLost(_logger, run.RunId);
+                run.Stop("another engine sharing the run store took the run over", shuttingDown: true);
+                return;
+            }
+
+            // CancelAsync and DecideApprovalAsync of another engine only reach the store; this engine executes the run.
+            var stored = await _store.GetRunAsync(run.RunId, stop).ConfigureAwait(false);
+            if (stored?.Status == WorkflowRunStatus.Cancelled)
+            {
+                run.Stop(stored.Error ?? "the run was cancelled", cancelled: true);
+                return;
+            }
+
+            foreach (var (path, waiter) in run.ApprovalWaiters)
+            {
+                if (await _store.GetApprovalAsync(run.RunId, path, stop).ConfigureAwait(false) is { Decision: not null } decided)
+                {
+                    _ = waiter.TrySetResult(decided);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            Log.RunClaimRenewalFailed(_logger, run.RunId, ex);
+        }
     }
 
     private WorkflowRun Launch(WorkflowRunRecord record, IReadOnlyList<WorkflowNodeRecord> checkpoints, bool resumed)
@@ -274,6 +387,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
         var handle = Handle(state);
         _runTasks[record.RunId] = Task.Run(() => ExecuteRunAsync(state, resumed));
+        EnsureRenewing();
         return handle;
     }
 
@@ -353,6 +467,15 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         activity?.SetTag("workflow.status", status.ToString());
+        try
+        {
+            await _store.ReleaseRunAsync(run.RunId, _owner, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RunClaimReleaseFailed(_logger, run.RunId, ex);
+        }
+
         run.CompleteEvents();
         _active.TryRemove(run.RunId, out _);
         _runTasks.TryRemove(run.RunId, out _);

@@ -24,8 +24,18 @@ public sealed class WorkflowEngineOptions
     /// <summary>The largest <c>maxIterations</c> a loop may ask for. Default 1,000.</summary>
     public int MaxLoopIterations { get; set; } = 1_000;
 
-    /// <summary>Resume runs the store holds as running or waiting when the host starts. Default <see langword="false"/>.</summary>
+    /// <summary>
+    /// Resume runs the store holds as running or waiting when the host starts. Default <see langword="false"/>. Runs another
+    /// engine sharing the store is executing (another process on the same SQLite file) are left to it.
+    /// </summary>
     public bool ResumeOnStart { get; set; }
+
+    /// <summary>
+    /// How long the engine's claim on a run it executes lasts; the engine renews it every third of this. Engines sharing a
+    /// run store (several processes on one SQLite file) never execute a run another one holds a claim on; after a crash,
+    /// another engine can resume the run once the claim has lapsed: at most this long. Default 30 seconds; at least 1 second.
+    /// </summary>
+    public TimeSpan RunClaimDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Where the engine keeps runs.</summary>

@@ -40,4 +40,16 @@ public interface IWorkflowRunStore
 
     /// <summary>Approval requests without a decision, of one run or of all runs.</summary>
     Task<IReadOnlyList<WorkflowApprovalRecord>> GetPendingApprovalsAsync(string? runId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a run for the engine instance <paramref name="owner"/> until <paramref name="until"/>, or extends the claim it
+    /// already holds. False when another owner holds a claim that has not expired at <paramref name="now"/>. Engines that
+    /// share a store (several processes on one SQLite file) execute a run only while they hold its claim, so a run is never
+    /// executed twice at once. The default, for a store only one engine uses, always succeeds.
+    /// </summary>
+    Task<bool> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+        => Task.FromResult(true);
+
+    /// <summary>Gives up the claim <paramref name="owner"/> holds on a run; nothing when it holds none.</summary>
+    Task ReleaseRunAsync(string runId, string owner, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

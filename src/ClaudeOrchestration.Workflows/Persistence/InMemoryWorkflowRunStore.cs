@@ -9,6 +9,7 @@ public sealed class InMemoryWorkflowRunStore : IWorkflowRunStore
     private readonly ConcurrentDictionary<string, WorkflowRunRecord> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, WorkflowNodeRecord>> _nodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), WorkflowApprovalRecord> _approvals = new();
+    private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> _claims = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public Task CreateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default)
@@ -72,4 +73,33 @@ public sealed class InMemoryWorkflowRunStore : IWorkflowRunStore
     public Task<IReadOnlyList<WorkflowApprovalRecord>> GetPendingApprovalsAsync(string? runId = null, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<WorkflowApprovalRecord>>(
             _approvals.Values.Where(a => a.Decision is null && (runId is null || a.RunId == runId)).OrderBy(a => a.RequestedAt).ToList());
+
+    /// <inheritdoc />
+    public Task<bool> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        lock (_claims)
+        {
+            if (_claims.TryGetValue(runId, out var claim) && claim.Owner != owner && claim.Until >= now)
+            {
+                return Task.FromResult(false);
+            }
+
+            _claims[runId] = (owner, until);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseRunAsync(string runId, string owner, CancellationToken cancellationToken = default)
+    {
+        lock (_claims)
+        {
+            if (_claims.TryGetValue(runId, out var claim) && claim.Owner == owner)
+            {
+                _ = _claims.Remove(runId);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -8,7 +8,8 @@ namespace ClaudeOrchestration.Workflows.Persistence;
 /// A run store in one SQLite file (WAL journal). The default store: checkpoints survive a crash of the host process.
 /// </summary>
 /// <remarks>
-/// One connection serialises this instance's writes; several processes may share the file (SQLite locks it).
+/// One connection serialises this instance's writes; several processes may share the file (SQLite locks it), and
+/// <see cref="TryClaimRunAsync"/> keeps their engines from executing one run twice at once.
 /// <c>synchronous=NORMAL</c> in WAL mode keeps every committed checkpoint through a process crash; a power loss may
 /// lose the last few, which a resume then re-runs (the at-least-once contract already allows that).
 /// </remarks>
@@ -196,6 +197,37 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
         }, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>One statement, so two processes claiming at once cannot both win: SQLite serialises the writes.</remarks>
+    public Task<bool> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        return ExecuteAsync(async connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO run_claims (run_id, owner, expires_at) VALUES ($id, $owner, $until) "
+                + "ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at "
+                + "WHERE run_claims.owner = excluded.owner OR run_claims.expires_at < $now";
+            command.Parameters.AddWithValue("$id", runId);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$until", until.UtcTicks);
+            command.Parameters.AddWithValue("$now", now.UtcTicks);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseRunAsync(string runId, string owner, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(async connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM run_claims WHERE run_id = $id AND owner = $owner";
+            command.Parameters.AddWithValue("$id", runId);
+            command.Parameters.AddWithValue("$owner", owner);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -261,6 +293,7 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
                 CREATE TABLE IF NOT EXISTS approvals (run_id TEXT NOT NULL, node_path TEXT NOT NULL, pending INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (run_id, node_path));
                 CREATE INDEX IF NOT EXISTS approvals_pending ON approvals (pending);
                 CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at DESC, run_id DESC);
+                CREATE TABLE IF NOT EXISTS run_claims (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -73,12 +73,18 @@ public sealed class DifyClientTimeoutAndTelemetryTests
         await using var server = await FakeDifyServer.StartAsync((context, _) => FakeDifyServer.JsonAsync(context, 200, DifySamples.Blocking()));
         var client = DifyTestClient.Create(server);
 
-        await client.RunWorkflowAsync(DifyTestClient.Request(), Ct);
+        // Other tests run Dify calls in parallel and the listener hears them all: this test's span is the one in its trace.
+        ActivityTraceId trace;
+        using (var parent = new Activity("test").Start())
+        {
+            trace = parent.TraceId;
+            await client.RunWorkflowAsync(DifyTestClient.Request(), Ct);
+        }
 
         Activity span;
         lock (stopped)
         {
-            span = Assert.Single(stopped, a => a.DisplayName == "dify run workflow" && (string?)a.GetTagItem("dify.workflow_run_id") == DifySamples.RunId);
+            span = Assert.Single(stopped, a => a.DisplayName == "dify run workflow" && a.TraceId == trace && (string?)a.GetTagItem("dify.workflow_run_id") == DifySamples.RunId);
         }
 
         Assert.Equal(ActivityKind.Client, span.Kind);

@@ -6,7 +6,10 @@ using ClaudeOrchestration.Workflows.Persistence;
 
 namespace ClaudeOrchestration.Workflows.Tests.Engine;
 
-/// <summary>A host process is killed with SIGKILL mid-run; the run resumes here without re-running completed nodes.</summary>
+/// <summary>
+/// A host process is killed with SIGKILL mid-run; its claim on the run keeps this process from resuming it until the claim
+/// lapses, then the run resumes here without re-running completed nodes.
+/// </summary>
 public sealed class CrashResumeTests : IDisposable
 {
     private readonly TempDirectory _directory = new("workflows-crash-");
@@ -14,7 +17,7 @@ public sealed class CrashResumeTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task Resume_AfterKill9_DoesNotRerunCompletedSideEffects()
+    public async Task Resume_AfterKill9_WaitsForTheClaimThenDoesNotRerunCompletedSideEffects()
     {
         var ct = TestContext.Current.CancellationToken;
         var database = Path.Combine(_directory.FullPath, "workflows.db");
@@ -50,6 +53,20 @@ public sealed class CrashResumeTests : IDisposable
         await using var store = new SqliteWorkflowRunStore(database);
         await using var engine = new WorkflowEngine(store, [new SideEffectHandler(signals), new GateHandler(signals, block: false)]);
         Assert.Equal(WorkflowRunStatus.Running, (await engine.GetStatusAsync(runId, ct))!.Run.Status);
+
+        // The killed host's claim on the run outlives it (10 minutes there): another process may not take the run over yet.
+        var refused = await Assert.ThrowsAsync<WorkflowException>(() => engine.ResumeAsync(runId, ct));
+        Assert.Contains("another engine sharing this run store", refused.Message, StringComparison.Ordinal);
+
+        // As if those 10 minutes had passed: the claim lapses, and the run resumes here.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await connection.OpenAsync(ct);
+            using var expire = connection.CreateCommand();
+            expire.CommandText = "UPDATE run_claims SET expires_at = 0 WHERE run_id = $id";
+            expire.Parameters.AddWithValue("$id", runId);
+            Assert.Equal(1, await expire.ExecuteNonQueryAsync(ct));
+        }
 
         var result = await (await engine.ResumeAsync(runId, ct)).Completion;
 
