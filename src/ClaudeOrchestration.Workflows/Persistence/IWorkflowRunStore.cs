@@ -12,7 +12,10 @@ public interface IWorkflowRunStore
     /// <summary>Creates a run; throws when the id exists.</summary>
     Task CreateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces a run's record (status, error, outputs).</summary>
+    /// <summary>
+    /// Replaces a run's record (status, error, outputs), except that a run stored as <see cref="WorkflowRunStatus.Cancelled"/>
+    /// stays so: a cancellation made through one engine is not undone by a write of the engine executing the run.
+    /// </summary>
     Task UpdateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default);
 
     /// <summary>A run, or <see langword="null"/>.</summary>

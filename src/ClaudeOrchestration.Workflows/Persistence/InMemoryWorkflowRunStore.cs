@@ -22,7 +22,7 @@ public sealed class InMemoryWorkflowRunStore : IWorkflowRunStore
     public Task UpdateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _runs[run.RunId] = run;
+        _ = _runs.AddOrUpdate(run.RunId, run, (_, stored) => stored.Status == WorkflowRunStatus.Cancelled ? stored : run);
         return Task.CompletedTask;
     }
 

@@ -66,7 +66,9 @@ public sealed class SqliteWorkflowRunStore : IWorkflowRunStore, IAsyncDisposable
         return ExecuteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "INSERT OR REPLACE INTO runs (run_id, status, created_at, json) VALUES ($id, $status, $created, $json)";
+            command.CommandText = "INSERT INTO runs (run_id, status, created_at, json) VALUES ($id, $status, $created, $json) "
+                + "ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at, json = excluded.json "
+                + "WHERE runs.status <> 'Cancelled'";
             AddRun(command, run);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;

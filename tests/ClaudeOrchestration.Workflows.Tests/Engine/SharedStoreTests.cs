@@ -134,5 +134,34 @@ public sealed class SharedStoreTests : IDisposable
         Assert.True(await a.TryClaimRunAsync("r1", "a", t0 + (3 * minute), t0 + (4 * minute), Ct));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UpdateRun_OfACancelledRun_KeepsItCancelled(bool sqlite)
+    {
+        await using var owned = sqlite ? new SqliteWorkflowRunStore(Path.Combine(_directory.FullPath, "cancel.db")) : null;
+        IWorkflowRunStore store = owned ?? (IWorkflowRunStore)new InMemoryWorkflowRunStore();
+        var engine = Engines.Create(store: store, handlers: new BlockingHandler());
+        var now = DateTimeOffset.UtcNow;
+        var running = new WorkflowRunRecord
+        {
+            RunId = "r", Definition = Blocking(engine), Inputs = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
+            Status = WorkflowRunStatus.Running, CreatedAt = now, UpdatedAt = now,
+        };
+        await store.CreateRunAsync(running, Ct);
+        await store.UpdateRunAsync(new WorkflowRunRecord
+        {
+            RunId = "r", Definition = running.Definition, Inputs = running.Inputs, Status = WorkflowRunStatus.Cancelled,
+            CreatedAt = now, UpdatedAt = now, Error = "cancelled elsewhere",
+        }, Ct);
+
+        await store.UpdateRunAsync(running, Ct); // the executing engine's late write
+
+        var stored = (await store.GetRunAsync("r", Ct))!;
+        Assert.Equal(WorkflowRunStatus.Cancelled, stored.Status);
+        Assert.Equal("cancelled elsewhere", stored.Error);
+        Assert.Equal(WorkflowRunStatus.Cancelled, Assert.Single((await store.ListRunsAsync(new WorkflowRunQuery { Status = WorkflowRunStatus.Cancelled }, Ct)).Runs).Status);
+    }
+
     private static WorkflowDefinition Blocking(WorkflowEngine engine) => engine.CreateBuilder("blocking").Node("wait", "block").Build();
 }
