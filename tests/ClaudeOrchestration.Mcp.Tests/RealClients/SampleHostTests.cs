@@ -9,7 +9,8 @@ namespace ClaudeOrchestration.Mcp.Tests.RealClients;
 
 /// <summary>
 /// The sample hosts with real clients: the official inspector CLI over stdio and Streamable HTTP, the real claude CLI
-/// as the MCP client of the stdio host, and the HTTP host's bearer-token and binding rules.
+/// as the MCP client of the stdio host, the HTTP host's bearer-token and binding rules, and two hosts sharing one data
+/// directory.
 /// </summary>
 public sealed class SampleHostTests
 {
@@ -219,6 +220,65 @@ public sealed class SampleHostTests
             }
 
             throw new InvalidOperationException("The event stream ended before the expected event.");
+        }
+    }
+
+    [Fact]
+    public async Task WebHosts_TwoOnOneDataDirectory_RunExecutedByOneApprovedThroughTheOther_KnowledgeShared()
+    {
+        // Two hosts on one set of files, as two processes of one user would be: both resume runs at start-up.
+        using var root = new TempDirectory("mcp-two-hosts-");
+        var environment = HostEnvironment(root, "WebHost").ToDictionary(e => e.Key, e => (string?)e.Value);
+        environment["ClaudeOrchestration__Workflows__ResumeOnStart"] = "true";
+        environment["ClaudeOrchestration__Workflows__RunClaimDuration"] = "00:00:03";
+        await using var first = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        var firstUrl = await first.WaitForLineAsync("listening on ", Ct);
+        using var a = new HttpClient { BaseAddress = new Uri(firstUrl), Timeout = Timeout.InfiniteTimeSpan };
+
+        using var started = await a.PostAsync(new Uri("/api/workflows/runs", UriKind.Relative), Json("""{"workflow":"release-notes","inputs":{"version":"3.0.0"}}"""), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = JsonDocument.Parse(await started.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("run_id").GetString()!;
+        var waiting = await WaitForStatusAsync(a, runId, "WaitingForApproval");
+        Assert.True(waiting.GetProperty("is_active").GetBoolean());
+
+        // The second host starts while the run waits: it must leave the run to the first, not resume it too.
+        await using var second = HostProcess.Start(WebHost, ["--urls", "http://127.0.0.1:0"], environment);
+        using var b = new HttpClient { BaseAddress = new Uri(await second.WaitForLineAsync("listening on ", Ct)), Timeout = Timeout.InfiniteTimeSpan };
+        var seenBySecond = JsonDocument.Parse(await b.GetStringAsync(new Uri($"/api/workflows/runs/{runId}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("WaitingForApproval", seenBySecond.GetProperty("status").GetString());
+        Assert.False(seenBySecond.GetProperty("is_active").GetBoolean());
+
+        // Approved through the second host, the run goes on in the first.
+        using var approved = await b.PostAsync(new Uri($"/api/workflows/runs/{runId}/approve", UriKind.Relative), Json("""{"node_path":"review","approve":true}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var done = await WaitForStatusAsync(a, runId, "Completed");
+        Assert.Equal("http", done.GetProperty("outputs").GetProperty("approved_by").GetString());
+        Assert.All(done.GetProperty("nodes").EnumerateArray(), n => Assert.Equal(1, n.GetProperty("attempts").GetInt32()));
+        Assert.False(JsonDocument.Parse(await b.GetStringAsync(new Uri($"/api/workflows/runs/{runId}", UriKind.Relative), Ct)).RootElement.GetProperty("is_active").GetBoolean());
+
+        // Knowledge added through one host's MCP endpoint is found through the other's.
+        var add = await InspectAsync([firstUrl + "/mcp", "--transport", "http", "--method", "tools/call", "--tool-name", "knowledge_add",
+            "--tool-arg", "text=Canary releases go to one percent of users first.", "--tool-arg", "document_id=canary"]);
+        Assert.True(add.ExitCode == 0, add.Error);
+        var query = await InspectAsync([b.BaseAddress + "mcp", "--transport", "http", "--method", "tools/call", "--tool-name", "rag_query",
+            "--tool-arg", "query=canary releases", "--tool-arg", "top_k=1"]);
+        Assert.True(query.ExitCode == 0, query.Error);
+        Assert.Equal("canary", JsonDocument.Parse(query.Output).RootElement.GetProperty("structuredContent").GetProperty("results")[0].GetProperty("document_id").GetString());
+
+        static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string runId, string status)
+        {
+            while (true)
+            {
+                var run = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/workflows/runs/{runId}", UriKind.Relative), Ct)).RootElement.Clone();
+                var now = run.GetProperty("status").GetString();
+                if (now == status)
+                {
+                    return run;
+                }
+
+                Assert.True(now is "Running" or "WaitingForApproval", $"The run is {now}: {run}");
+                await Task.Delay(200, Ct);
+            }
         }
     }
 
