@@ -151,19 +151,38 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 + $"or once that engine has stopped: a stopped engine releases its claim, a crashed one's lapses within {_options.RunClaimDuration}.");
         }
 
-        var checkpoints = await _store.GetNodesAsync(runId, cancellationToken).ConfigureAwait(false);
-        record = new WorkflowRunRecord
+        IReadOnlyList<WorkflowNodeRecord> checkpoints;
+        try
         {
-            RunId = record.RunId,
-            Definition = record.Definition,
-            Inputs = record.Inputs,
-            Status = WorkflowRunStatus.Running,
-            CreatedAt = record.CreatedAt,
-            UpdatedAt = _time.GetUtcNow(),
-            DeadlineAt = record.DeadlineAt,
-            TraceParent = record.TraceParent,
-        };
-        await _store.UpdateRunAsync(record, cancellationToken).ConfigureAwait(false);
+            checkpoints = await _store.GetNodesAsync(runId, cancellationToken).ConfigureAwait(false);
+            record = new WorkflowRunRecord
+            {
+                RunId = record.RunId,
+                Definition = record.Definition,
+                Inputs = record.Inputs,
+                Status = WorkflowRunStatus.Running,
+                CreatedAt = record.CreatedAt,
+                UpdatedAt = _time.GetUtcNow(),
+                DeadlineAt = record.DeadlineAt,
+                TraceParent = record.TraceParent,
+            };
+            await _store.UpdateRunAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (!_active.ContainsKey(runId))
+        {
+            // Not resumed after all: let another engine (or a later call) have the run now rather than when the claim lapses.
+            try
+            {
+                await _store.ReleaseRunAsync(runId, _owner, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception release)
+            {
+                Log.RunClaimReleaseFailed(_logger, runId, release);
+            }
+
+            throw;
+        }
+
         return Launch(record, checkpoints, resumed: true);
     }
 

@@ -134,6 +134,23 @@ public sealed class SharedStoreTests : IDisposable
         Assert.True(await a.TryClaimRunAsync("r1", "a", t0 + (3 * minute), t0 + (4 * minute), Ct));
     }
 
+    [Fact]
+    public async Task Resume_FailingAfterTheClaim_ReleasesItAtOnce()
+    {
+        var store = new InMemoryWorkflowRunStore();
+        var first = Engines.Create(store: store, handlers: new BlockingHandler());
+        var run = await first.StartAsync(Blocking(first), cancellationToken: Ct);
+        await first.DisposeAsync();
+
+        await using var failing = Engines.Create(store: new FailingCheckpointsStore(store), handlers: new BlockingHandler());
+        _ = await Assert.ThrowsAsync<IOException>(() => failing.ResumeAsync(run.RunId, Ct));
+
+        var block = new BlockingHandler();
+        block.Release();
+        await using var second = Engines.Create(store: store, handlers: block);
+        Assert.Equal(WorkflowRunStatus.Completed, (await (await second.ResumeAsync(run.RunId, Ct)).Completion).Status);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -164,4 +181,34 @@ public sealed class SharedStoreTests : IDisposable
     }
 
     private static WorkflowDefinition Blocking(WorkflowEngine engine) => engine.CreateBuilder("blocking").Node("wait", "block").Build();
+
+    /// <summary>A store whose checkpoints cannot be read (a disk error), everything else passed through.</summary>
+    private sealed class FailingCheckpointsStore(IWorkflowRunStore inner) : IWorkflowRunStore
+    {
+        public Task CreateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default) => inner.CreateRunAsync(run, cancellationToken);
+
+        public Task UpdateRunAsync(WorkflowRunRecord run, CancellationToken cancellationToken = default) => inner.UpdateRunAsync(run, cancellationToken);
+
+        public Task<WorkflowRunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
+
+        public Task<WorkflowRunPage> ListRunsAsync(WorkflowRunQuery? query = null, CancellationToken cancellationToken = default) => inner.ListRunsAsync(query, cancellationToken);
+
+        public Task SaveNodeAsync(string runId, WorkflowNodeRecord node, CancellationToken cancellationToken = default) => inner.SaveNodeAsync(runId, node, cancellationToken);
+
+        public Task<IReadOnlyList<WorkflowNodeRecord>> GetNodesAsync(string runId, CancellationToken cancellationToken = default) =>
+            throw new IOException("The checkpoints could not be read.");
+
+        public Task SaveApprovalAsync(WorkflowApprovalRecord approval, CancellationToken cancellationToken = default) => inner.SaveApprovalAsync(approval, cancellationToken);
+
+        public Task<WorkflowApprovalRecord?> GetApprovalAsync(string runId, string nodePath, CancellationToken cancellationToken = default) =>
+            inner.GetApprovalAsync(runId, nodePath, cancellationToken);
+
+        public Task<IReadOnlyList<WorkflowApprovalRecord>> GetPendingApprovalsAsync(string? runId = null, CancellationToken cancellationToken = default) =>
+            inner.GetPendingApprovalsAsync(runId, cancellationToken);
+
+        public Task<bool> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+            inner.TryClaimRunAsync(runId, owner, now, until, cancellationToken);
+
+        public Task ReleaseRunAsync(string runId, string owner, CancellationToken cancellationToken = default) => inner.ReleaseRunAsync(runId, owner, cancellationToken);
+    }
 }
