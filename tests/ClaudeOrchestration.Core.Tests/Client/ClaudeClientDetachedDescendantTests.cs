@@ -3,6 +3,7 @@ using System.Globalization;
 using ClaudeOrchestration.Client;
 using ClaudeOrchestration.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClaudeOrchestration.Core.Tests.Client;
 
@@ -95,13 +96,25 @@ public sealed class ClaudeClientDetachedDescendantTests
     [Fact]
     public async Task RunAsync_TimeoutWhileDetachedDescendantHoldsPipes_ThrowsTimeout()
     {
-        using var cli = FakeCli.Create($"{StartDetachedSleeper}sleep 300");
+        using var cli = FakeCli.Create($"{StartDetachedSleeper}echo ready > \"$(dirname \"$0\")/ready\"\nsleep 300");
         try
         {
-            var client = Client(cli);
+            // The timeout runs on a clock the test moves only once the descendant holds the pipes: on a busy machine a real
+            // 200 ms could pass before the fake CLI had even started it.
+            var clock = new FakeTimeProvider();
+            var client = new ClaudeClient(
+                new FixedOptionsMonitor<ClaudeOrchestrationOptions>(new ClaudeOrchestrationOptions { CliPath = cli.Path, DefaultWorkingDirectory = cli.Directory }),
+                timeProvider: clock);
 
-            await Assert.ThrowsAsync<TimeoutException>(() =>
-                client.RunAsync("hi", new ClaudeRunOptions { Timeout = TimeSpan.FromMilliseconds(200) }, TestContext.Current.CancellationToken));
+            var run = client.RunAsync("hi", new ClaudeRunOptions { Timeout = TimeSpan.FromMilliseconds(200) }, TestContext.Current.CancellationToken);
+            while (!File.Exists(cli.PathOf("ready")))
+            {
+                Assert.False(run.IsCompleted, "the run ended before the descendant was started");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Assert.ThrowsAsync<TimeoutException>(() => run);
 
             Assert.True(AnyOrphanAlive(cli));
             Assert.Empty(client.Tasks.Active);

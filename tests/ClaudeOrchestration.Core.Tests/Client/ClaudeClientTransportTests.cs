@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClaudeOrchestration.Client;
 using ClaudeOrchestration.Messages;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClaudeOrchestration.Core.Tests.Client;
 
@@ -134,10 +135,22 @@ public sealed class ClaudeClientTransportTests
     public async Task RunAsync_Timeout_ThrowsTimeoutExceptionAndStopsTheProcess()
     {
         using var cli = FakeCli.Create("echo $$ > \"$(dirname \"$0\")/cli.pid\"\nsleep 300");
-        var client = Client(cli);
+        // The timeout runs on a clock the test moves once the fake CLI has written its pid: on a busy machine a real 300 ms
+        // could pass before it did.
+        var clock = new FakeTimeProvider();
+        var client = new ClaudeClient(
+            new FixedOptionsMonitor<ClaudeOrchestrationOptions>(new ClaudeOrchestrationOptions { CliPath = cli.Path, DefaultWorkingDirectory = cli.Directory }),
+            timeProvider: clock);
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            client.RunAsync("hi", new ClaudeRunOptions { Timeout = TimeSpan.FromMilliseconds(300) }, TestContext.Current.CancellationToken));
+        var run = client.RunAsync("hi", new ClaudeRunOptions { Timeout = TimeSpan.FromMilliseconds(300) }, TestContext.Current.CancellationToken);
+        while (!File.Exists(cli.PathOf("cli.pid")) || File.ReadAllText(cli.PathOf("cli.pid")).Trim().Length == 0)
+        {
+            Assert.False(run.IsCompleted, "the run ended before the fake CLI started");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => run);
 
         Assert.Contains("timed out", ex.Message);
         var pid = int.Parse(File.ReadAllText(cli.PathOf("cli.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
