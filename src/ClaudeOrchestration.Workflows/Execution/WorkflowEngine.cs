@@ -155,17 +155,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         try
         {
             checkpoints = await _store.GetNodesAsync(runId, cancellationToken).ConfigureAwait(false);
-            record = new WorkflowRunRecord
-            {
-                RunId = record.RunId,
-                Definition = record.Definition,
-                Inputs = record.Inputs,
-                Status = WorkflowRunStatus.Running,
-                CreatedAt = record.CreatedAt,
-                UpdatedAt = _time.GetUtcNow(),
-                DeadlineAt = record.DeadlineAt,
-                TraceParent = record.TraceParent,
-            };
+            record = With(record, WorkflowRunStatus.Running, error: null);
             await _store.UpdateRunAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch when (!_active.ContainsKey(runId))

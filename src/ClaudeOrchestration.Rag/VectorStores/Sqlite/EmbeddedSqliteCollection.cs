@@ -45,6 +45,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     private readonly string _upsertSql;
     private readonly KeywordIndexTable[] _keywordIndexes;
     private readonly int[] _keywordOrdinals;
+    private readonly VectorColumnSpec[] _columnSpecs;
     private volatile bool _schemaVerified;
     private volatile bool _keywordIndexesVerified;
 
@@ -78,6 +79,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             .Where(p => p.Property.IsFullTextIndexed && p.Property.Type == typeof(string))
             .Select(p => new KeywordIndexTable(p.Property, SqliteSql.KeywordIndexPrefix(name) + p.Property.StorageName, p.Ordinal))];
         _keywordOrdinals = [.. _keywordIndexes.Select(k => k.Ordinal)];
+        _columnSpecs = _binding.ColumnSpecs(store.Hnsw);
     }
 
     /// <inheritdoc />
@@ -243,15 +245,11 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             var logged = await EmbeddedSqliteVectorStore.LogChangesAsync(connection, transaction, Name, boxedKeys, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             var cache = _store.LoadedCache(Name);
-            cache?.Write(table =>
+            cache?.Write(() =>
             {
                 foreach (var key in boxedKeys)
                 {
-                    _ = table.Remove(key);
-                    foreach (var index in cache.KeywordIndexes.Values)
-                    {
-                        _ = index.Remove(key);
-                    }
+                    cache.Remove(key);
                 }
 
                 AdvanceChangeSeq(cache, logged);
@@ -344,15 +342,17 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             // Committed: mirror the batch into the cache (if a search has loaded it) while still holding the write gate,
             // so the cache sees writes in commit order.
             var cache = _store.LoadedCache(Name);
-            cache?.Write(table =>
+            cache?.Write(() =>
             {
+                var texts = new string?[_keywordOrdinals.Length];
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    table.Upsert(keys[i], vectors[i], null);
-                    foreach (var (ordinal, index) in cache.KeywordIndexes)
+                    for (var k = 0; k < texts.Length; k++)
                     {
-                        index.Upsert(keys[i], values[i][1 + ordinal] as string);
+                        texts[k] = values[i][1 + _keywordOrdinals[k]] as string;
                     }
+
+                    cache.Put(keys[i], vectors[i], texts);
                 }
 
                 AdvanceChangeSeq(cache, logged);
@@ -760,7 +760,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
     /// </summary>
     private async Task<SqliteVectorCache> GetLoadedCacheAsync(CancellationToken cancellationToken)
     {
-        var cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
+        var cache = _store.GetCache(Name, _columnSpecs, _keywordOrdinals);
         if (cache.Loaded && await _store.LastChangeAsync(cancellationToken).ConfigureAwait(false) == cache.ChangeSeq)
         {
             return cache;
@@ -771,7 +771,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         await _store.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            cache = _store.GetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
+            cache = _store.GetCache(Name, _columnSpecs, _keywordOrdinals);
             using var connection = await OpenVerifiedAsync(cancellationToken).ConfigureAwait(false);
 
             // One read transaction: the log's state and the records read are one snapshot of the file.
@@ -784,7 +784,7 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
 
             if (cache.Loaded && !await CatchUpAsync(cache, connection, transaction, last, cancellationToken).ConfigureAwait(false))
             {
-                cache = _store.ResetCache(Name, _binding.ColumnSpecs(_store.Hnsw), _keywordOrdinals);
+                cache = _store.ResetCache(Name, _columnSpecs, _keywordOrdinals);
             }
 
             if (!cache.Loaded)
@@ -810,17 +810,12 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
         command.Transaction = transaction;
         command.CommandText = $"SELECT {CacheColumns()} FROM {_table};";
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var table = cache.Table;
         cache.Clear();
         var vectors = new ReadOnlyMemory<float>[_binding.VectorProperties.Count];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var (key, texts) = ReadCacheRow(reader, vectors);
-            table.Upsert(key, vectors, null);
-            for (var k = 0; k < _keywordIndexes.Length; k++)
-            {
-                cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, texts[k]);
-            }
+            cache.Put(key, vectors, texts);
         }
     }
 
@@ -880,26 +875,18 @@ public sealed class EmbeddedSqliteCollection<TKey, TRecord> : VectorStoreCollect
             }
         }
 
-        cache.Write(table =>
+        cache.Write(() =>
         {
             foreach (var (key, vectors, texts) in rows)
             {
-                _ = changed.Remove(key);
-                table.Upsert(key, vectors, null);
-                for (var k = 0; k < _keywordIndexes.Length; k++)
-                {
-                    cache.KeywordIndexes[_keywordIndexes[k].Ordinal].Upsert(key, texts[k]);
-                }
+                changed.Remove(key);
+                cache.Put(key, vectors, texts);
             }
 
             // Logged but not found: deleted.
             foreach (var key in changed)
             {
-                _ = table.Remove(key);
-                foreach (var index in cache.KeywordIndexes.Values)
-                {
-                    _ = index.Remove(key);
-                }
+                cache.Remove(key);
             }
         });
         return true;

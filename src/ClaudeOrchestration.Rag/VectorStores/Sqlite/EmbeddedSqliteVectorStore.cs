@@ -385,46 +385,17 @@ public sealed partial class EmbeddedSqliteVectorStore : VectorStore
         command.CommandText = SqliteSql.LastChange;
         var before = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
 
+        // The keys as json_each gives them back to the reader: TEXT as strings (Guids included), INTEGER as numbers.
         command.CommandText = SqliteSql.InsertChange;
         _ = command.Parameters.AddWithValue("@collection", collection);
-        _ = command.Parameters.AddWithValue("@keys", keys is null ? DBNull.Value : KeysToJson(keys));
-        _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _ = command.Parameters.AddWithValue("@keys", keys is null ? DBNull.Value : SqliteValueMapping.ToJson(keys.Select(SqliteValueMapping.ToDb)));
+        var after = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
         command.Parameters.Clear();
-        command.CommandText = "SELECT last_insert_rowid();";
-        var after = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
         command.CommandText = SqliteSql.PruneChanges;
         _ = command.Parameters.AddWithValue("@before", after - SqliteSql.ChangeLogCapacity);
         _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return (before, after);
-    }
-
-    /// <summary>The keys as a JSON array of their stored values (TEXT as strings, INTEGER as numbers), as <c>json_each</c> gives them back.</summary>
-    private static string KeysToJson(IReadOnlyList<object> keys)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(keys.Count * 16);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var key in keys)
-            {
-                switch (SqliteValueMapping.ToDb(key))
-                {
-                    case string text:
-                        writer.WriteStringValue(text);
-                        break;
-                    case long number:
-                        writer.WriteNumberValue(number);
-                        break;
-                    case var other:
-                        throw new NotSupportedException($"A key stored as {other.GetType().Name} cannot be logged; keys are strings, integers or Guids.");
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Forgets the vector cache of a collection (its lock is left to the garbage collector: a search may hold it).</summary>

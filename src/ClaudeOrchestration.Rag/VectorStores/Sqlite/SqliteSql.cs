@@ -36,7 +36,7 @@ internal static class SqliteSql
 
     public const string FirstChange = $"SELECT coalesce(min(seq), 0) FROM \"{ChangeLogTable}\";";
 
-    public const string InsertChange = $"INSERT INTO \"{ChangeLogTable}\" (collection, keys) VALUES (@collection, @keys);";
+    public const string InsertChange = $"INSERT INTO \"{ChangeLogTable}\" (collection, keys) VALUES (@collection, @keys) RETURNING seq;";
 
     /// <summary>The keys changed in a collection between two entries, one per row; a row whose first column is 1 is a deletion of the collection.</summary>
     public const string ChangedKeys =

@@ -173,7 +173,8 @@ internal static class SqliteValueMapping
         return element == typeof(string) || element == typeof(int) || element == typeof(long) || element == typeof(double) ? element : null;
     }
 
-    private static string ToJson(System.Collections.IEnumerable list)
+    /// <summary>A list as a JSON array (strings, integers, doubles, nulls), as list columns and the change log store it.</summary>
+    internal static string ToJson(System.Collections.IEnumerable list)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

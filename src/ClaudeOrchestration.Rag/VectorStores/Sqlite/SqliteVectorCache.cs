@@ -21,6 +21,9 @@ internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns,
     /// <summary>The keyword postings of each full-text property, by its ordinal among the data properties.</summary>
     public IReadOnlyDictionary<int, Hybrid.InvertedIndex> KeywordIndexes { get; } = keywordOrdinals.ToDictionary(o => o, _ => new Hybrid.InvertedIndex());
 
+    /// <summary>The keyword ordinals, in the order <see cref="Put"/> takes the texts.</summary>
+    private readonly IReadOnlyList<int> _keywordOrdinals = keywordOrdinals;
+
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
     /// <summary>Whether the vectors have been read from the database; until then writes do not touch the cache.</summary>
@@ -38,6 +41,29 @@ internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns,
     {
         get => Volatile.Read(ref _changeSeq);
         set => Volatile.Write(ref _changeSeq, value);
+    }
+
+    /// <summary>
+    /// Adds or replaces a record: its vectors (one per column) and the texts of its full-text properties, in the order of the
+    /// keyword ordinals the cache was created with. Call inside <see cref="Write"/>, or while the cache is not loaded yet.
+    /// </summary>
+    public void Put(object key, ReadOnlySpan<ReadOnlyMemory<float>> vectors, IReadOnlyList<string?> texts)
+    {
+        Table.Upsert(key, vectors, null);
+        for (var k = 0; k < _keywordOrdinals.Count; k++)
+        {
+            KeywordIndexes[_keywordOrdinals[k]].Upsert(key, texts[k]);
+        }
+    }
+
+    /// <summary>Removes a record's vectors and postings. Call inside <see cref="Write"/>.</summary>
+    public void Remove(object key)
+    {
+        _ = Table.Remove(key);
+        foreach (var index in KeywordIndexes.Values)
+        {
+            _ = index.Remove(key);
+        }
     }
 
     /// <summary>Empties the vectors and the postings (before a load).</summary>
@@ -63,12 +89,13 @@ internal sealed class SqliteVectorCache(IReadOnlyList<VectorColumnSpec> columns,
         }
     }
 
-    public void Write(Action<VectorSlotTable> write)
+    /// <summary>Runs <paramref name="write"/> (calls of <see cref="Put"/> and <see cref="Remove"/>) under the write lock.</summary>
+    public void Write(Action write)
     {
         Lock.EnterWriteLock();
         try
         {
-            write(Table);
+            write();
         }
         finally
         {
